@@ -1,0 +1,162 @@
+//! Building exercise binaries with cargo: one invocation for any number of
+//! bins, cargo's own diagnostics kept per bin for the learner.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+/// The package holding every stub and solution as a `[[bin]]`.
+pub const EXERCISES_PACKAGE: &str = "netlings-exercises";
+
+/// How build output reaches the learner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    /// cargo's progress and diagnostics go to the terminal as they come.
+    Live { color: bool },
+    /// Everything is kept for the report.
+    Quiet,
+}
+
+#[derive(Debug, Default)]
+pub struct Build {
+    /// Executables that built, by bin name.
+    pub bins: HashMap<String, PathBuf>,
+    /// Rendered compiler errors (and the warnings around them), by bin name.
+    pub errors: HashMap<String, String>,
+    /// Output of cargo itself when it failed for no particular bin.
+    pub cargo_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    reason: String,
+    #[serde(default)]
+    target: Option<Target>,
+    #[serde(default)]
+    message: Option<Diagnostic>,
+    #[serde(default)]
+    executable: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+struct Target {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Diagnostic {
+    #[serde(default)]
+    rendered: Option<String>,
+    level: String,
+}
+
+fn cargo_program() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Builds `bins` of the exercises package in one cargo call, going on past
+/// failures so every bin that can build does.
+pub fn build(root: &Path, bins: &[String], show: Show) -> Result<Build> {
+    let mut cmd = Command::new(cargo_program());
+    cmd.current_dir(root)
+        .arg("build")
+        .arg("-p")
+        .arg(EXERCISES_PACKAGE)
+        .arg("--keep-going")
+        .arg(match show {
+            Show::Live { color: true } => "--message-format=json-diagnostic-rendered-ansi",
+            _ => "--message-format=json",
+        })
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null());
+    for bin in bins {
+        cmd.arg("--bin").arg(bin);
+    }
+    match show {
+        Show::Live { color } => {
+            cmd.stderr(Stdio::inherit()).arg(if color {
+                "--color=always"
+            } else {
+                "--color=never"
+            });
+        }
+        Show::Quiet => {
+            cmd.stderr(Stdio::piped()).arg("--color=never");
+        }
+    }
+    let mut child = cmd
+        .spawn()
+        .context("running cargo (is Rust installed? see README.md)")?;
+    let stderr_reader = child.stderr.take().map(|mut err| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut err, &mut text);
+            text
+        })
+    });
+
+    let mut build = Build::default();
+    let stdout = child.stdout.take().context("cargo's stdout")?;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.context("reading cargo's output")?;
+        let Ok(msg) = serde_json::from_str::<Message>(&line) else {
+            continue;
+        };
+        match msg.reason.as_str() {
+            "compiler-message" => {
+                let (Some(target), Some(diag)) = (msg.target, msg.message) else {
+                    continue;
+                };
+                let Some(rendered) = diag.rendered else {
+                    continue;
+                };
+                if let Show::Live { .. } = show {
+                    let mut err = std::io::stderr().lock();
+                    let _ = err.write_all(rendered.as_bytes());
+                }
+                if diag.level == "error" || diag.level == "error: internal compiler error" {
+                    build
+                        .errors
+                        .entry(target.name)
+                        .or_default()
+                        .push_str(&rendered);
+                }
+            }
+            "compiler-artifact" => {
+                if let (Some(target), Some(exe)) = (msg.target, msg.executable) {
+                    build.bins.insert(target.name, exe);
+                }
+            }
+            _ => {}
+        }
+    }
+    let status = child.wait().context("waiting for cargo")?;
+    let stderr = stderr_reader
+        .and_then(|h| h.join().ok())
+        .unwrap_or_default();
+    if !status.success() {
+        // Bins that failed without a diagnostic of their own (a dependency
+        // failed, cargo itself failed): say so with cargo's own words.
+        let missing: Vec<&String> = bins
+            .iter()
+            .filter(|b| !build.bins.contains_key(*b) && !build.errors.contains_key(*b))
+            .collect();
+        if !missing.is_empty() || build.errors.is_empty() {
+            let text = if stderr.trim().is_empty() {
+                "cargo failed (its messages are above)".to_string()
+            } else {
+                stderr
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("Compiling"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            build.cargo_error = Some(text);
+        }
+    }
+    Ok(build)
+}

@@ -1,0 +1,476 @@
+//! `exercises.toml` -> a typed, validated catalog.
+//!
+//! The curriculum is data: topics, the fourteen interview questions, and the
+//! exercises in learning order. Nothing else in netlings lists exercises by
+//! hand. Every mistake in the file is reported with its line and column.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// What a learner's program is, seen from the grader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Listens on `NETLINGS_ADDR`; reference clients connect to it.
+    Server,
+    /// Talks to a reference server at `NETLINGS_ADDR` and prints what it learnt.
+    Client,
+    /// Consumes work from a reference peer (queues, pipelines).
+    Worker,
+    /// Runs, prints, exits; no network peer.
+    Program,
+    /// A quiz: an answer file, not a program.
+    Quiz,
+}
+
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub id: String,
+    pub title: String,
+    pub crates: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub topic: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Exercise {
+    pub name: String,
+    pub topic: String,
+    pub questions: Vec<String>,
+    pub kind: Kind,
+    pub hint: String,
+    /// What the exercise teaches, one sentence (topic READMEs, `list`).
+    pub summary: String,
+    pub grader: String,
+    /// External services the grader needs (e.g. "rabbitmq").
+    pub needs: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub topics: Vec<Topic>,
+    pub questions: Vec<Question>,
+    pub exercises: Vec<Exercise>,
+}
+
+/// A mistake in `exercises.toml`, located by line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    #[serde(default, rename = "topic")]
+    topics: Vec<RawTopic>,
+    #[serde(default, rename = "question")]
+    questions: Vec<RawQuestion>,
+    #[serde(default, rename = "exercise")]
+    exercises: Vec<RawExercise>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    crates: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: Spanned<String>,
+    topic: Spanned<String>,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExercise {
+    name: Spanned<String>,
+    topic: Spanned<String>,
+    questions: Spanned<Vec<String>>,
+    kind: Kind,
+    hint: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    grader: Option<Spanned<String>>,
+    #[serde(default)]
+    needs: Vec<String>,
+}
+
+/// Position of a byte offset as (line, column), both 1-based.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+impl Catalog {
+    pub const FILE: &'static str = "exercises.toml";
+
+    pub fn load(root: &Path) -> Result<Catalog, CatalogError> {
+        let path = root.join(Self::FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| CatalogError {
+            path: path.clone(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read it: {e}"),
+        })?;
+        Self::parse(&path, &text)
+    }
+
+    /// Parses and validates. `path` is only used in error messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Catalog, CatalogError> {
+        let at = |span: Range<usize>, message: String| {
+            let (line, column) = line_col(text, span.start);
+            CatalogError {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawCatalog = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            at(span, e.message().trim().to_string())
+        })?;
+
+        let mut topics = Vec::new();
+        let mut topic_ids = HashSet::new();
+        for t in raw.topics {
+            if !topic_ids.insert(t.id.get_ref().clone()) {
+                return Err(at(
+                    t.id.span(),
+                    format!("topic `{}` is defined twice", t.id.get_ref()),
+                ));
+            }
+            topics.push(Topic {
+                id: t.id.into_inner(),
+                title: t.title,
+                crates: t.crates,
+            });
+        }
+        let known_topics = || {
+            topics
+                .iter()
+                .map(|t| t.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+
+        let mut questions = Vec::new();
+        let mut question_ids = HashSet::new();
+        for q in raw.questions {
+            if !valid_question_id(q.id.get_ref()) {
+                return Err(at(
+                    q.id.span(),
+                    format!("question id `{}` must look like q01 … q99", q.id.get_ref()),
+                ));
+            }
+            if !question_ids.insert(q.id.get_ref().clone()) {
+                return Err(at(
+                    q.id.span(),
+                    format!("question `{}` is defined twice", q.id.get_ref()),
+                ));
+            }
+            if !topic_ids.contains(q.topic.get_ref()) {
+                return Err(at(
+                    q.topic.span(),
+                    format!(
+                        "unknown topic `{}` (known: {})",
+                        q.topic.get_ref(),
+                        known_topics()
+                    ),
+                ));
+            }
+            questions.push(Question {
+                id: q.id.into_inner(),
+                topic: q.topic.into_inner(),
+                text: q.text.trim().to_string(),
+            });
+        }
+
+        let mut exercises = Vec::new();
+        let mut names = HashSet::new();
+        for e in raw.exercises {
+            let name = e.name.get_ref();
+            if !valid_name(name) {
+                return Err(at(
+                    e.name.span(),
+                    format!("exercise name `{name}` must be lower_snake_case (a-z, 0-9, _)"),
+                ));
+            }
+            if name.ends_with("_sol") {
+                return Err(at(
+                    e.name.span(),
+                    format!(
+                        "exercise name `{name}` may not end in `_sol` (that suffix names solutions)"
+                    ),
+                ));
+            }
+            if !names.insert(name.clone()) {
+                return Err(at(
+                    e.name.span(),
+                    format!("exercise `{name}` is defined twice"),
+                ));
+            }
+            if !topic_ids.contains(e.topic.get_ref()) {
+                return Err(at(
+                    e.topic.span(),
+                    format!(
+                        "unknown topic `{}` (known: {})",
+                        e.topic.get_ref(),
+                        known_topics()
+                    ),
+                ));
+            }
+            for q in e.questions.get_ref() {
+                if !question_ids.contains(q) {
+                    return Err(at(
+                        e.questions.span(),
+                        format!(
+                            "exercise `{name}` names question `{q}`, which is not defined above it"
+                        ),
+                    ));
+                }
+            }
+            if e.hint.trim().is_empty() {
+                return Err(at(
+                    e.name.span(),
+                    format!("exercise `{name}` has an empty hint"),
+                ));
+            }
+            let grader = e.grader.map_or_else(|| name.clone(), |g| g.into_inner());
+            exercises.push(Exercise {
+                name: e.name.into_inner(),
+                topic: e.topic.into_inner(),
+                questions: e.questions.into_inner(),
+                kind: e.kind,
+                hint: e.hint.trim().to_string(),
+                summary: e.summary.trim().to_string(),
+                grader,
+                needs: e.needs,
+            });
+        }
+        if exercises.is_empty() {
+            return Err(at(
+                0..0,
+                "no [[exercise]] entries: the curriculum is empty".into(),
+            ));
+        }
+        Ok(Catalog {
+            topics,
+            questions,
+            exercises,
+        })
+    }
+
+    /// Checks every exercise names a grader netlings has, reporting the line of
+    /// the first that does not. Separate from parsing so the catalog stays data.
+    pub fn check_graders(
+        &self,
+        path: &Path,
+        text: &str,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<(), CatalogError> {
+        for e in &self.exercises {
+            if !known(&e.grader) {
+                let offset = text
+                    .find(&format!("\"{}\"", e.grader))
+                    .or_else(|| text.find(&format!("\"{}\"", e.name)))
+                    .unwrap_or(0);
+                let (line, column) = line_col(text, offset);
+                return Err(CatalogError {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: format!(
+                        "exercise `{}` uses grader `{}`, which netlings does not have",
+                        e.name, e.grader
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn exercise(&self, name: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| e.name == name)
+    }
+
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.exercises.iter().position(|e| e.name == name)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+
+    /// Closest exercise names to a mistyped one, for "did you mean".
+    pub fn suggest(&self, name: &str) -> Vec<&str> {
+        let mut scored: Vec<(usize, &str)> = self
+            .exercises
+            .iter()
+            .map(|e| (edit_distance(name, &e.name), e.name.as_str()))
+            .filter(|(d, n)| *d <= 3 || n.contains(name))
+            .collect();
+        scored.sort();
+        scored.into_iter().take(3).map(|(_, n)| n).collect()
+    }
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn valid_question_id(id: &str) -> bool {
+    id.len() == 3 && id.starts_with('q') && id[1..].chars().all(|c| c.is_ascii_digit())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[topic]]
+id = "01_sockets"
+title = "Sockets"
+
+[[question]]
+id = "q01"
+topic = "01_sockets"
+text = "TCP or UDP?"
+
+[[exercise]]
+name = "tcp_echo_server"
+topic = "01_sockets"
+questions = ["q01"]
+kind = "server"
+hint = "loop"
+"#;
+
+    fn parse(text: &str) -> Result<Catalog, CatalogError> {
+        Catalog::parse(Path::new("exercises.toml"), text)
+    }
+
+    #[test]
+    fn parses_a_good_catalog() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.exercises[0].grader, "tcp_echo_server");
+        assert_eq!(c.exercises[0].kind, Kind::Server);
+    }
+
+    #[test]
+    fn syntax_error_has_its_line() {
+        let bad = GOOD.replace("kind = \"server\"", "kind = server");
+        let e = parse(&bad).unwrap_err();
+        assert_eq!(e.line, 16, "{e}");
+    }
+
+    #[test]
+    fn unknown_topic_has_its_line() {
+        let bad = GOOD.replace(
+            "topic = \"01_sockets\"\nquestions",
+            "topic = \"01_socket\"\nquestions",
+        );
+        let e = parse(&bad).unwrap_err();
+        assert_eq!(e.line, 14, "{e}");
+        assert!(e.message.contains("unknown topic `01_socket`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_kind_and_field_are_reported() {
+        let bad = GOOD.replace("kind = \"server\"", "kind = \"daemon\"");
+        let e = parse(&bad).unwrap_err();
+        assert_eq!(e.line, 16, "{e}");
+        let bad = GOOD.replace("hint = \"loop\"", "hint = \"loop\"\nhnit = \"x\"");
+        let e = parse(&bad).unwrap_err();
+        assert_eq!(e.line, 18, "{e}");
+        assert!(e.message.contains("hnit"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_and_bad_names() {
+        let dup = format!("{GOOD}{}", &GOOD[GOOD.find("[[exercise]]").unwrap()..]);
+        let e = parse(&dup).unwrap_err();
+        assert!(e.message.contains("defined twice"), "{e}");
+        assert_eq!(e.line, 19, "{e}");
+        let bad = GOOD.replace("name = \"tcp_echo_server\"", "name = \"Tcp-Echo\"");
+        assert!(
+            parse(&bad)
+                .unwrap_err()
+                .message
+                .contains("lower_snake_case")
+        );
+    }
+
+    #[test]
+    fn unknown_question_is_reported() {
+        let bad = GOOD.replace("questions = [\"q01\"]", "questions = [\"q02\"]");
+        let e = parse(&bad).unwrap_err();
+        assert_eq!(e.line, 15);
+        assert!(e.message.contains("q02"));
+    }
+
+    #[test]
+    fn suggestions() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.suggest("tcp_echo_sever"), vec!["tcp_echo_server"]);
+    }
+}

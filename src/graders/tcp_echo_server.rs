@@ -1,0 +1,121 @@
+//! `tcp_echo_server` — RFC 862 echo over TCP, binary-safe, many clients.
+//!
+//! The script: a line echoes; 1 MiB of random bytes echoes intact while
+//! netlings is still sending; after netlings' half-close the rest echoes and
+//! the server closes; a second client is served after the first left, and
+//! while another is connected; a client that vanishes mid-echo does not take
+//! the server down.
+
+use std::time::Duration;
+
+use super::start_tcp_server;
+use crate::harness::{Failure, Grading, Outcome, expect_bytes};
+use crate::peers::tcp::Conn;
+
+const HALF_CLOSE_RULE: &str = "read() returning 0 means the client has finished sending: \
+write back what is left, then close the connection";
+
+pub async fn grade(g: &Grading) -> Outcome {
+    let (program, addr, mut first) = start_tcp_server(g, &[]).await?;
+    let run = g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000")]);
+
+    g.reproduce(format!("{run}, then in another terminal: nc 127.0.0.1 7000"));
+    g.check("echoes a line", async {
+        let line = format!("hello, {}\n", g.rng(|r| r.word(8)));
+        first.send(line.as_bytes()).await?;
+        let echo = first.recv_exact(line.len(), "the echo of the line").await?;
+        expect_bytes("the echo", line.as_bytes(), &echo, "the echo differs from what was sent")
+    })
+    .await?;
+
+    g.reproduce(format!(
+        "{run}, then: head -c 1048576 /dev/urandom > in.bin; nc -N 127.0.0.1 7000 < in.bin > out.bin; cmp in.bin out.bin"
+    ));
+    g.check("echoes 1 MiB of random bytes intact", async {
+        let payload = g.rng(|r| r.bytes(1024 * 1024));
+        let echo = first
+            .send_while_receiving(&payload, "the echo of 1 MiB of random bytes")
+            .await
+            .map_err(|f| {
+                f.because("an echo server writes back what it read as it goes, every byte value included (not text, not lines)")
+            })?;
+        expect_bytes(
+            "the echo of 1 MiB of random bytes",
+            &payload,
+            &echo,
+            "the echo differs: bytes were changed, lost or reordered",
+        )
+    })
+    .await?;
+
+    g.check("after the client's half-close, echoes the rest and closes", async {
+        let tail = g.rng(|r| r.bytes(64 * 1024));
+        first.send(&tail).await?;
+        first.half_close().await?;
+        let echo = first
+            .recv_exact(tail.len(), "the echo of the last 64 KiB, sent just before the half-close")
+            .await
+            .map_err(|f| f.because(HALF_CLOSE_RULE))?;
+        expect_bytes("the echo of the last 64 KiB", &tail, &echo, "the echo differs")?;
+        first
+            .expect_close(g.limits.io, "after netlings' half-close and the full echo")
+            .await
+            .map_err(|f| f.because(HALF_CLOSE_RULE))
+    })
+    .await?;
+
+    g.reproduce(format!("{run}, then run `nc 127.0.0.1 7000` twice, one after the other"));
+    g.check("serves another client after the first one left", async {
+        let mut second = Conn::connect(g, addr).await.map_err(|f| {
+            f.because("an accept loop keeps accepting: the server must not stop after its first client")
+        })?;
+        echo_line(g, &mut second).await
+    })
+    .await?;
+
+    g.reproduce(format!("{run}, then `nc 127.0.0.1 7000` in two terminals at once"));
+    g.check("serves two clients at once", async {
+        let mut idle = Conn::connect(g, addr).await?;
+        let mut busy = Conn::connect(g, addr).await?;
+        echo_line(g, &mut busy).await.map_err(|f| {
+            f.because(format!(
+                "connection #{} was open and quiet meanwhile: a server that handles one connection \
+                 before accepting the next stalls every other client. Serve each connection in its own thread or task.",
+                idle.id
+            ))
+        })?;
+        echo_line(g, &mut idle).await
+    })
+    .await?;
+
+    g.check("survives a client that vanishes mid-echo", async {
+        let mut vanishing = Conn::connect(g, addr).await?;
+        let junk = g.rng(|r| r.bytes(256 * 1024));
+        // Send without reading, then drop: the kernel resets the connection,
+        // and the server's next write fails. That must end one connection,
+        // not the server.
+        let _ = tokio::time::timeout(Duration::from_millis(500), vanishing.send(&junk)).await;
+        drop(vanishing);
+        g.transcript
+            .event(None, "netlings dropped that connection without reading the echo");
+        let mut after = Conn::connect(g, addr).await.map_err(|f| {
+            f.because("a failed write (broken pipe, connection reset) must end that connection, not the server: handle the error instead of unwrap()")
+        })?;
+        echo_line(g, &mut after).await.map_err(|f| {
+            f.because("a failed write (broken pipe, connection reset) must end that connection, not the server")
+        })
+    })
+    .await?;
+
+    drop(program);
+    Ok(())
+}
+
+async fn echo_line(g: &Grading, conn: &mut Conn) -> Result<(), Failure> {
+    let line = format!("{} {}\n", g.rng(|r| r.word(5)), g.rng(|r| r.word(7)));
+    conn.send(line.as_bytes()).await?;
+    let echo = conn
+        .recv_exact(line.len(), &format!("the echo on connection #{}", conn.id))
+        .await?;
+    expect_bytes("the echo", line.as_bytes(), &echo, "the echo differs from what was sent")
+}

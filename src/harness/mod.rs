@@ -1,0 +1,355 @@
+//! Running one learner program under a grader: checks with deadlines,
+//! failures with expected vs actual, transcripts, seeded randomness.
+//!
+//! A grader is a short async script of the protocol. It calls
+//! [`Grading::check`] for each step; the first failed check stops it. The
+//! harness records the verdict, what crossed the wire, and - when the program
+//! died - how it died and what it printed.
+
+pub mod net;
+pub mod process;
+pub mod rng;
+pub mod transcript;
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::report::{Check, Mismatch, Status};
+pub use process::{Program, ProgramWatch, Spec};
+pub use rng::Rng;
+pub use transcript::Transcript;
+
+/// Deadlines. Generous: a loaded 2-core machine must never fail a correct
+/// program; a hung one still ends in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// From start until a server listens.
+    pub ready: Duration,
+    /// One check, start to verdict (a backstop: peers have their own, shorter
+    /// waits that say what they were waiting for).
+    pub check: Duration,
+    /// One exercise, all its checks.
+    pub exercise: Duration,
+    /// One wait for bytes from the program.
+    pub io: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            ready: Duration::from_secs(10),
+            check: Duration::from_secs(30),
+            exercise: Duration::from_secs(120),
+            io: Duration::from_secs(5),
+        }
+        .scaled(time_scale())
+    }
+}
+
+impl Limits {
+    pub fn scaled(self, factor: f64) -> Limits {
+        Limits {
+            ready: self.ready.mul_f64(factor),
+            check: self.check.mul_f64(factor),
+            exercise: self.exercise.mul_f64(factor),
+            io: self.io.mul_f64(factor),
+        }
+    }
+}
+
+/// `NETLINGS_TIME_SCALE=2` doubles every deadline, for very slow machines.
+pub fn time_scale() -> f64 {
+    std::env::var("NETLINGS_TIME_SCALE")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|f| *f > 0.0 && f.is_finite())
+        .unwrap_or(1.0)
+}
+
+/// Why a check failed.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub status: Status,
+    pub message: String,
+    pub mismatch: Option<Mismatch>,
+}
+
+impl Failure {
+    pub fn fail(message: impl Into<String>) -> Failure {
+        Failure {
+            status: Status::Fail,
+            message: message.into(),
+            mismatch: None,
+        }
+    }
+
+    pub fn timeout(message: impl Into<String>) -> Failure {
+        Failure {
+            status: Status::Timeout,
+            message: message.into(),
+            mismatch: None,
+        }
+    }
+
+    /// netlings itself could not judge (not the learner's fault).
+    pub fn error(message: impl Into<String>) -> Failure {
+        Failure {
+            status: Status::Error,
+            message: message.into(),
+            mismatch: None,
+        }
+    }
+
+    pub fn mismatch(
+        message: impl Into<String>,
+        what: impl Into<String>,
+        expected: impl Into<Vec<u8>>,
+        actual: impl Into<Vec<u8>>,
+    ) -> Failure {
+        Failure {
+            status: Status::Fail,
+            message: message.into(),
+            mismatch: Some(Mismatch {
+                what: what.into(),
+                expected: expected.into(),
+                actual: actual.into(),
+            }),
+        }
+    }
+
+    /// Adds a line of explanation (a likely cause, a hint at the bug).
+    pub fn because(mut self, line: impl AsRef<str>) -> Failure {
+        if !self.message.is_empty() {
+            self.message.push('\n');
+        }
+        self.message.push_str(line.as_ref());
+        self
+    }
+}
+
+/// Returned by a failed check: the verdict is recorded, the grader stops.
+#[derive(Debug)]
+pub struct Stop;
+
+pub type Outcome = Result<(), Stop>;
+
+/// Everything one grade needs; shared by the grader and its peers.
+pub struct Grading {
+    pub exercise: String,
+    /// The program under test.
+    pub bin: PathBuf,
+    /// The checkout (the programs' working directory).
+    pub root: PathBuf,
+    pub seed: u64,
+    pub limits: Limits,
+    pub transcript: Transcript,
+    rng: Mutex<Rng>,
+    checks: Mutex<Vec<Check>>,
+    /// Programs whose exit explains a failure ("your program panicked: …").
+    watched: Mutex<Vec<ProgramWatch>>,
+    /// How the learner can replay the current check by hand.
+    reproduce: Mutex<Option<String>>,
+}
+
+impl Grading {
+    pub fn new(exercise: &str, bin: &Path, root: &Path, seed: u64, limits: Limits) -> Grading {
+        Grading {
+            exercise: exercise.to_string(),
+            bin: bin.to_path_buf(),
+            root: root.to_path_buf(),
+            seed,
+            limits,
+            transcript: Transcript::default(),
+            rng: Mutex::new(Rng::new(seed)),
+            checks: Mutex::new(Vec::new()),
+            watched: Mutex::new(Vec::new()),
+            reproduce: Mutex::new(None),
+        }
+    }
+
+    /// Runs `f` with the grade's random generator.
+    pub fn rng<R>(&self, f: impl FnOnce(&mut Rng) -> R) -> R {
+        f(&mut self.rng.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Starts the program under test with these environment variables; its
+    /// exit will explain any failure that follows.
+    pub fn start(&self, env: &[(&str, String)]) -> Result<Program, Failure> {
+        let mut spec = Spec::new(&self.bin);
+        spec.cwd = Some(self.root.clone());
+        for (k, v) in env {
+            spec = spec.env(k, v);
+        }
+        let program = Program::spawn(&spec)
+            .map_err(|e| Failure::error(format!("netlings could not start your program: {e:#}")))?;
+        self.watched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(program.watch());
+        let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        self.transcript.event(
+            None,
+            format!("started your program with {}", vars.join(" ")),
+        );
+        Ok(program)
+    }
+
+    /// The command that runs the program under test by hand, with `env`.
+    pub fn run_command(&self, env: &[(&str, &str)]) -> String {
+        let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let bin = self
+            .bin
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(&self.exercise)
+            .to_string();
+        format!(
+            "{} cargo run -q -p netlings-exercises --bin {bin}",
+            vars.join(" ")
+        )
+    }
+
+    /// Sets the replay hint shown with the next failed check.
+    pub fn reproduce(&self, text: impl Into<String>) {
+        *self.reproduce.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.into());
+    }
+
+    /// Runs one check within the default deadline.
+    pub async fn check<T>(
+        &self,
+        name: &str,
+        body: impl Future<Output = Result<T, Failure>>,
+    ) -> Result<T, Stop> {
+        self.check_within(name, self.limits.check, body).await
+    }
+
+    /// Runs one check: records pass, or the failure with its transcript, and
+    /// returns `Stop` so the grader ends at its first failed check.
+    pub async fn check_within<T>(
+        &self,
+        name: &str,
+        deadline: Duration,
+        body: impl Future<Output = Result<T, Failure>>,
+    ) -> Result<T, Stop> {
+        let started = Instant::now();
+        let result = match tokio::time::timeout(deadline, body).await {
+            Ok(r) => r,
+            Err(_) => Err(Failure::timeout(format!(
+                "this check found no verdict within {} s: your program stopped answering",
+                deadline.as_secs()
+            ))),
+        };
+        let duration = started.elapsed();
+        let transcript = self.transcript.take();
+        let reproduce = self
+            .reproduce
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        match result {
+            Ok(value) => {
+                self.push(Check::passed(name, duration));
+                Ok(value)
+            }
+            Err(failure) => {
+                let (message, program_output) = self.explain(failure.message).await;
+                self.push(Check {
+                    name: name.to_string(),
+                    status: failure.status,
+                    message,
+                    mismatch: failure.mismatch,
+                    transcript,
+                    reproduce,
+                    program_output,
+                    duration,
+                });
+                Err(Stop)
+            }
+        }
+    }
+
+    /// Records a check that failed outside any `check` (e.g. the exercise
+    /// deadline).
+    pub async fn record_failure(&self, name: &str, failure: Failure, duration: Duration) {
+        let (message, program_output) = self.explain(failure.message).await;
+        let transcript = self.transcript.take();
+        self.push(Check {
+            name: name.to_string(),
+            status: failure.status,
+            message,
+            mismatch: failure.mismatch,
+            transcript,
+            reproduce: None,
+            program_output,
+            duration,
+        });
+    }
+
+    /// Adds what the learner needs to understand a failure: whether their
+    /// program died (and how), and the end of what it printed.
+    async fn explain(&self, mut message: String) -> (String, Option<String>) {
+        let watched = self
+            .watched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let mut output = None;
+        for w in &watched {
+            w.settle().await;
+            let stderr = w.stderr_text();
+            if let Some(status) = w.exit_status()
+                && !message.contains("your program panicked")
+                && !message.contains("your program exited")
+                && !message.contains("your program was killed")
+            {
+                let exit = process::describe_exit(status, &stderr);
+                message.push_str(&format!("\nyour program {}", exit.summary));
+                if let Some(detail) = exit.detail {
+                    message.push_str(&format!(":\n  {detail}"));
+                }
+            }
+            if let Some((stream, total)) = w.flooded()
+                && !message.contains("netlings stopped it")
+            {
+                message.push_str(&format!(
+                    "\nyour program wrote {} to {stream}, more than the {} netlings allows, so netlings stopped it",
+                    crate::report::size(total),
+                    crate::report::size(process::FLOOD_LIMIT)
+                ));
+            }
+            let rest = process::stderr_besides_panic(&stderr);
+            if !rest.is_empty() {
+                let lines: Vec<&str> = rest.lines().collect();
+                output = Some(lines[lines.len().saturating_sub(12)..].join("\n"));
+            }
+        }
+        (message, output)
+    }
+
+    fn push(&self, check: Check) {
+        self.checks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(check);
+    }
+
+    pub fn take_checks(&self) -> Vec<Check> {
+        std::mem::take(&mut *self.checks.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+/// Compares bytes; on a difference, a failure that shows both.
+pub fn expect_bytes(
+    what: &str,
+    expected: &[u8],
+    actual: &[u8],
+    message: impl Into<String>,
+) -> Result<(), Failure> {
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(Failure::mismatch(message, what, expected, actual))
+    }
+}

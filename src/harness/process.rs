@@ -1,0 +1,518 @@
+//! Running a learner's program: its own process group, its environment,
+//! output captured with a cap, and TERM-then-KILL of the whole group.
+//!
+//! Every program netlings starts is owned by a [`Program`]: dropping it kills
+//! the group, and [`kill_all`] kills every group still alive (Ctrl-C), so a
+//! program that forks, hangs or floods never outlives the grade.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tokio::io::AsyncReadExt;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// How much of each output stream is kept from the start…
+const KEEP_HEAD: usize = 1024 * 1024;
+/// …and from the end, so a panic after a lot of output is still seen.
+const KEEP_TAIL: usize = 16 * 1024;
+/// More output than this is a flood: the program is stopped.
+pub const FLOOD_LIMIT: usize = 16 * 1024 * 1024;
+/// How long TERM has before KILL.
+const TERM_GRACE: Duration = Duration::from_millis(300);
+
+/// Process groups alive right now, for [`kill_all`].
+static LIVE_GROUPS: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
+
+fn live_groups<R>(f: impl FnOnce(&mut HashSet<i32>) -> R) -> R {
+    let mut guard = LIVE_GROUPS.lock().unwrap_or_else(|p| p.into_inner());
+    f(guard.get_or_insert_with(HashSet::new))
+}
+
+/// Kills every process group netlings started and has not reaped yet.
+/// Called on Ctrl-C and before exiting.
+pub fn kill_all() {
+    let groups: Vec<i32> = live_groups(|g| g.drain().collect());
+    for pgid in groups {
+        signal_group(pgid, libc::SIGKILL);
+    }
+}
+
+fn signal_group(pgid: i32, signal: i32) {
+    // SAFETY: kill(2) with a negative pid signals a process group; it has no
+    // memory-safety preconditions.
+    unsafe {
+        libc::kill(-pgid, signal);
+    }
+}
+
+/// One output stream, kept with a cap.
+#[derive(Debug, Default)]
+pub struct Captured {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    /// Every byte the program wrote, kept or not.
+    pub total: usize,
+    /// The stream passed [`FLOOD_LIMIT`] and the program was stopped.
+    pub flooded: bool,
+}
+
+impl Captured {
+    fn push(&mut self, bytes: &[u8]) {
+        self.total += bytes.len();
+        let room = KEEP_HEAD.saturating_sub(self.head.len());
+        let (to_head, rest) = bytes.split_at(room.min(bytes.len()));
+        self.head.extend_from_slice(to_head);
+        if !rest.is_empty() {
+            self.tail.extend_from_slice(rest);
+            if self.tail.len() > 2 * KEEP_TAIL {
+                self.tail.drain(..self.tail.len() - KEEP_TAIL);
+            }
+        }
+    }
+
+    /// Everything kept, with a marker where bytes were dropped.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut out = self.head.clone();
+        if self.total > self.head.len() {
+            let tail_start = self.tail.len().saturating_sub(KEEP_TAIL);
+            let kept_tail = &self.tail[tail_start..];
+            let dropped = self.total - self.head.len() - kept_tail.len();
+            if dropped > 0 {
+                out.extend_from_slice(format!("\n[… {dropped} bytes not kept …]\n").as_bytes());
+            }
+            out.extend_from_slice(kept_tail);
+        }
+        out
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes()).into_owned()
+    }
+
+    /// The last `n` lines, for showing beside a failure.
+    pub fn last_lines(&self, n: usize) -> String {
+        let text = self.text();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(n)..].join("\n")
+    }
+}
+
+pub type Capture = Arc<Mutex<Captured>>;
+
+fn lock(c: &Capture) -> std::sync::MutexGuard<'_, Captured> {
+    c.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What to start.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub bin: PathBuf,
+    pub env: Vec<(String, String)>,
+    pub cwd: Option<PathBuf>,
+}
+
+impl Spec {
+    pub fn new(bin: &Path) -> Spec {
+        Spec {
+            bin: bin.to_path_buf(),
+            env: Vec::new(),
+            cwd: None,
+        }
+    }
+
+    pub fn env(mut self, key: &str, value: impl ToString) -> Spec {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+}
+
+/// A running (or finished) learner program.
+#[must_use = "dropping a Program kills it"]
+pub struct Program {
+    pub pid: u32,
+    pgid: i32,
+    exit: watch::Receiver<Option<ExitStatus>>,
+    /// How many of the two output streams have been read to their end.
+    drained: watch::Receiver<u8>,
+    pub stdout: Capture,
+    pub stderr: Capture,
+    readers: Vec<JoinHandle<()>>,
+    /// `stop` already killed and reaped the group: Drop has nothing to do.
+    stopped: bool,
+}
+
+impl Program {
+    pub fn spawn(spec: &Spec) -> Result<Program> {
+        let mut cmd = tokio::process::Command::new(&spec.bin);
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("RUST_BACKTRACE", "0")
+            .process_group(0);
+        for (k, v) in &spec.env {
+            cmd.env(k, v);
+        }
+        if let Some(dir) = &spec.cwd {
+            cmd.current_dir(dir);
+        }
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("starting {}", spec.bin.display()))?;
+        let pid = child.id().context("the program vanished as it started")?;
+        let pgid = pid as i32;
+        live_groups(|g| g.insert(pgid));
+
+        let stdout = Capture::default();
+        let stderr = Capture::default();
+        let mut readers = Vec::new();
+        let (drained_tx, drained) = watch::channel(0u8);
+        let drained_tx = Arc::new(drained_tx);
+        if let Some(out) = child.stdout.take() {
+            readers.push(tokio::spawn(drain(
+                out,
+                stdout.clone(),
+                pgid,
+                drained_tx.clone(),
+            )));
+        }
+        if let Some(err) = child.stderr.take() {
+            readers.push(tokio::spawn(drain(err, stderr.clone(), pgid, drained_tx)));
+        }
+        let (tx, exit) = watch::channel(None);
+        tokio::spawn(async move {
+            let status = child.wait().await.ok();
+            let _ = tx.send(status);
+        });
+        Ok(Program {
+            pid,
+            pgid,
+            exit,
+            drained,
+            stdout,
+            stderr,
+            readers,
+            stopped: false,
+        })
+    }
+
+    /// The exit status, if the program has exited.
+    pub fn exit_status(&self) -> Option<ExitStatus> {
+        *self.exit.borrow()
+    }
+
+    /// A handle that can await the exit without borrowing the program.
+    pub fn exit_watch(&self) -> watch::Receiver<Option<ExitStatus>> {
+        self.exit.clone()
+    }
+
+    /// Waits until the program exits and what it printed has been read.
+    pub async fn exited(&self) -> ExitStatus {
+        let status = wait_exit(self.exit.clone()).await;
+        settle(self.drained.clone(), self.pgid).await;
+        status
+    }
+
+    /// Waits at most `limit` for the program to exit, then for its output to
+    /// be read to the end (bounded: a grandchild may hold the pipe open).
+    pub async fn wait(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let status = tokio::time::timeout(limit, self.exited()).await.ok()?;
+        self.finish_output().await;
+        Some(status)
+    }
+
+    async fn finish_output(&mut self) {
+        let readers = std::mem::take(&mut self.readers);
+        let all = futures_util::future::join_all(readers);
+        if tokio::time::timeout(Duration::from_millis(500), all)
+            .await
+            .is_err()
+        {
+            // Something in the group still holds the pipes: end it.
+            signal_group(self.pgid, libc::SIGKILL);
+        }
+    }
+
+    /// TERM to the whole group, KILL after a grace period, and reap.
+    pub async fn stop(&mut self) -> Option<ExitStatus> {
+        if self.exit_status().is_none() {
+            signal_group(self.pgid, libc::SIGTERM);
+            if tokio::time::timeout(TERM_GRACE, self.exited())
+                .await
+                .is_err()
+            {
+                signal_group(self.pgid, libc::SIGKILL);
+            }
+        }
+        // Children the program forked may survive their parent: end them too.
+        signal_group(self.pgid, libc::SIGKILL);
+        let status = tokio::time::timeout(Duration::from_secs(5), self.exited())
+            .await
+            .ok();
+        self.finish_output().await;
+        live_groups(|g| g.remove(&self.pgid));
+        self.stopped = status.is_some();
+        status
+    }
+
+    pub fn stdout_bytes(&self) -> Vec<u8> {
+        lock(&self.stdout).bytes()
+    }
+
+    pub fn stdout_text(&self) -> String {
+        lock(&self.stdout).text()
+    }
+
+    pub fn stderr_text(&self) -> String {
+        lock(&self.stderr).text()
+    }
+
+    pub fn stderr_tail(&self, lines: usize) -> String {
+        lock(&self.stderr).last_lines(lines)
+    }
+
+    /// Which stream flooded, if one did.
+    pub fn flooded(&self) -> Option<&'static str> {
+        if lock(&self.stdout).flooded {
+            Some("stdout")
+        } else if lock(&self.stderr).flooded {
+            Some("stderr")
+        } else {
+            None
+        }
+    }
+
+    /// Shared view for explaining failures after the fact.
+    pub fn watch(&self) -> ProgramWatch {
+        ProgramWatch {
+            pgid: self.pgid,
+            drained: self.drained.clone(),
+            exit: self.exit.clone(),
+            stdout: self.stdout.clone(),
+            stderr: self.stderr.clone(),
+        }
+    }
+}
+
+impl Drop for Program {
+    fn drop(&mut self) {
+        // Whatever happened, nothing of this program outlives its grade.
+        if !self.stopped {
+            signal_group(self.pgid, libc::SIGKILL);
+        }
+        live_groups(|g| g.remove(&self.pgid));
+    }
+}
+
+pub async fn wait_exit(mut exit: watch::Receiver<Option<ExitStatus>>) -> ExitStatus {
+    loop {
+        if let Some(status) = *exit.borrow_and_update() {
+            return status;
+        }
+        if exit.changed().await.is_err() {
+            // The waiter is gone without a status: treat as killed.
+            return std::os::unix::process::ExitStatusExt::from_raw(libc::SIGKILL);
+        }
+    }
+}
+
+/// After an exit, waits (briefly) until both output streams are read to
+/// their end, so a panic message is never missed; a grandchild that keeps
+/// the pipes open is killed.
+async fn settle(mut drained: watch::Receiver<u8>, pgid: i32) {
+    let both = drained.wait_for(|n| *n >= 2);
+    if tokio::time::timeout(Duration::from_millis(500), both)
+        .await
+        .is_err()
+    {
+        signal_group(pgid, libc::SIGKILL);
+    }
+}
+
+/// What a failing check needs to know about a program it talked to.
+#[derive(Clone)]
+pub struct ProgramWatch {
+    pgid: i32,
+    drained: watch::Receiver<u8>,
+    exit: watch::Receiver<Option<ExitStatus>>,
+    stdout: Capture,
+    stderr: Capture,
+}
+
+impl ProgramWatch {
+    pub fn exit_status(&self) -> Option<ExitStatus> {
+        *self.exit.borrow()
+    }
+
+    /// If the program has exited, waits until its output is all read.
+    pub async fn settle(&self) {
+        if self.exit_status().is_some() {
+            settle(self.drained.clone(), self.pgid).await;
+        }
+    }
+
+    pub fn stderr_tail(&self, lines: usize) -> String {
+        lock(&self.stderr).last_lines(lines)
+    }
+
+    pub fn stderr_text(&self) -> String {
+        lock(&self.stderr).text()
+    }
+
+    pub fn flooded(&self) -> Option<(&'static str, usize)> {
+        let out = lock(&self.stdout);
+        if out.flooded {
+            return Some(("stdout", out.total));
+        }
+        drop(out);
+        let err = lock(&self.stderr);
+        err.flooded.then_some(("stderr", err.total))
+    }
+}
+
+/// Reads a pipe to its end, keeping what the cap allows; a flood stops the
+/// whole group at once instead of filling memory or the terminal.
+async fn drain(
+    mut pipe: impl tokio::io::AsyncRead + Unpin,
+    sink: Capture,
+    pgid: i32,
+    done: Arc<watch::Sender<u8>>,
+) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match pipe.read(&mut buf).await {
+            Ok(0) | Err(_) => {
+                done.send_modify(|n| *n += 1);
+                return;
+            }
+            Ok(n) => {
+                let mut c = lock(&sink);
+                c.push(&buf[..n]);
+                if c.total > FLOOD_LIMIT && !c.flooded {
+                    c.flooded = true;
+                    signal_group(pgid, libc::SIGKILL);
+                }
+            }
+        }
+    }
+}
+
+/// How a program ended, in two parts: "panicked" and the panic's message.
+pub struct ExitDescription {
+    pub summary: String,
+    pub detail: Option<String>,
+}
+
+impl std::fmt::Display for ExitDescription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.detail {
+            Some(d) => write!(f, "{}: {d}", self.summary),
+            None => f.write_str(&self.summary),
+        }
+    }
+}
+
+/// "exited with status 3", "panicked: not yet implemented: …", "was killed by signal 11 (SIGSEGV)".
+pub fn describe_exit(status: ExitStatus, stderr: &str) -> ExitDescription {
+    use std::os::unix::process::ExitStatusExt;
+    if let Some(panic) = panic_message(stderr) {
+        return ExitDescription {
+            summary: "panicked".into(),
+            detail: Some(panic),
+        };
+    }
+    let summary = match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exited with status {code}"),
+        (None, Some(sig)) => format!("was killed by signal {sig} ({})", signal_name(sig)),
+        _ => format!("ended ({status})"),
+    };
+    ExitDescription {
+        summary,
+        detail: None,
+    }
+}
+
+/// The program's stderr without the panic report already quoted in the
+/// verdict; empty when nothing else is left.
+pub fn stderr_besides_panic(stderr: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_panic = false;
+    for line in stderr.lines() {
+        if line.contains("panicked at ") {
+            in_panic = true;
+            continue;
+        }
+        if line.starts_with("note: run with `RUST_BACKTRACE") {
+            in_panic = false;
+            continue;
+        }
+        if !in_panic {
+            out.push(line);
+        }
+    }
+    out.join("\n").trim().to_string()
+}
+
+/// The message of the last panic in `stderr`, if the program panicked.
+pub fn panic_message(stderr: &str) -> Option<String> {
+    let start = stderr.rfind("panicked at ")?;
+    let after = &stderr[start..];
+    // Since Rust 1.73: "thread 'main' panicked at src/x.rs:1:2:\nmessage\nnote: …"
+    let mut lines = after.lines();
+    let head = lines.next()?;
+    let message: Vec<&str> = lines.take_while(|l| !l.starts_with("note: ")).collect();
+    let location = head
+        .trim_start_matches("panicked at ")
+        .trim_end_matches(':');
+    let message = message.join("\n");
+    let message = message.trim();
+    Some(if message.is_empty() {
+        location.to_string()
+    } else {
+        format!("{message} (at {location})")
+    })
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGINT => "SIGINT",
+        libc::SIGBUS => "SIGBUS",
+        _ => "signal",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_messages_are_extracted() {
+        let stderr = "hello\nthread 'main' panicked at exercises/01_sockets/x.rs:20:5:\nnot yet implemented: listen\nnote: run with `RUST_BACKTRACE=1`\n";
+        assert_eq!(
+            panic_message(stderr).unwrap(),
+            "not yet implemented: listen (at exercises/01_sockets/x.rs:20:5)"
+        );
+        assert!(panic_message("fine").is_none());
+    }
+
+    #[test]
+    fn capture_keeps_head_and_tail() {
+        let mut c = Captured::default();
+        c.push(&vec![b'a'; KEEP_HEAD]);
+        c.push(&vec![b'b'; 3 * KEEP_TAIL]);
+        c.push(b"the end");
+        let bytes = c.bytes();
+        assert!(bytes.ends_with(b"the end"));
+        assert!(bytes.len() < KEEP_HEAD + 2 * KEEP_TAIL);
+        assert_eq!(c.total, KEEP_HEAD + 3 * KEEP_TAIL + 7);
+    }
+}

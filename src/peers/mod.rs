@@ -1,0 +1,5 @@
+//! Reference peers: the protocol code graders talk through. Each speaks in
+//! protocol messages and records the bytes in the transcript; graders decide.
+
+pub mod tcp;
+pub mod udp;

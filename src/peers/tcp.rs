@@ -1,0 +1,353 @@
+//! A TCP connection as a grader sees it: send bytes, receive exactly what is
+//! expected, and say precisely what happened when it does not arrive.
+//!
+//! Every byte is recorded in the transcript. Waits have their own deadline
+//! and, when it passes, report what was waited for and what came instead.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::harness::{Failure, Grading, Transcript};
+use crate::report::{escape_abridged, size};
+
+/// The longest line a line-based peer accepts before calling it garbage.
+pub const MAX_LINE: usize = 64 * 1024;
+
+pub struct Conn {
+    stream: TcpStream,
+    pub id: u32,
+    transcript: Transcript,
+    /// How long one wait for the program's bytes may take.
+    pub io: Duration,
+    /// Bytes received but not yet consumed.
+    pending: Vec<u8>,
+    eof: bool,
+}
+
+impl Conn {
+    pub async fn connect(g: &Grading, addr: SocketAddr) -> Result<Conn, Failure> {
+        let stream = TcpStream::connect(addr).await.map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::ConnectionRefused {
+                "connection refused: your program is no longer listening".to_string()
+            } else {
+                format!("{e}")
+            };
+            Failure::fail(format!("could not connect to {addr}: {why}"))
+        })?;
+        Ok(Conn::from_stream(g, stream))
+    }
+
+    pub fn from_stream(g: &Grading, stream: TcpStream) -> Conn {
+        let _ = stream.set_nodelay(true);
+        let id = g.transcript.new_conn();
+        let peer = stream
+            .peer_addr()
+            .map_or("?".to_string(), |a| a.to_string());
+        g.transcript.event(Some(id), format!("connected to {peer}"));
+        Conn {
+            stream,
+            id,
+            transcript: g.transcript.clone(),
+            io: g.limits.io,
+            pending: Vec::new(),
+            eof: false,
+        }
+    }
+
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.stream.local_addr().ok()
+    }
+
+    /// Sends all of `bytes` (waiting, if the program reads slowly).
+    pub async fn send(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        self.transcript.sent(self.id, bytes);
+        match tokio::time::timeout(self.io * 2, self.stream.write_all(bytes)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(self.io_failure("sending", e)),
+            Err(_) => Err(Failure::timeout(format!(
+                "could not send {} within {} s: your program stopped reading from connection #{}",
+                size(bytes.len()),
+                (self.io * 2).as_secs(),
+                self.id
+            ))),
+        }
+    }
+
+    /// Sends `bytes` in writes of `piece` bytes, each its own TCP segment,
+    /// with a short pause between them: a slow sender whose messages arrive
+    /// split across many reads.
+    pub async fn send_in_pieces(&mut self, bytes: &[u8], piece: usize) -> Result<(), Failure> {
+        for (i, chunk) in bytes.chunks(piece.max(1)).enumerate() {
+            if i > 0 {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            self.send(chunk).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends `bytes` while receiving the same number of bytes back, both at
+    /// once: a peer that echoes as it reads never stalls on full buffers.
+    /// The read fails if nothing arrives for one `io` period.
+    pub async fn send_while_receiving(
+        &mut self,
+        bytes: &[u8],
+        what: &str,
+    ) -> Result<Vec<u8>, Failure> {
+        let expected = bytes.len();
+        let io = self.io;
+        let id = self.id;
+        let transcript = self.transcript.clone();
+        let mut received = std::mem::take(&mut self.pending);
+        let (mut rd, mut wr) = self.stream.split();
+        let write = async {
+            transcript.sent(id, bytes);
+            wr.write_all(bytes).await
+        };
+        let read = async {
+            let mut buf = vec![0u8; 64 * 1024];
+            while received.len() < expected {
+                match tokio::time::timeout(io, rd.read(&mut buf)).await {
+                    Err(_) => {
+                        return Err(Failure::timeout(format!(
+                            "waited {:.0} s for more of {what}: received {} of {} and then nothing",
+                            io.as_secs_f64(),
+                            size(received.len()),
+                            size(expected)
+                        )));
+                    }
+                    Ok(Ok(0)) => {
+                        transcript.event(Some(id), "your program closed the connection");
+                        return Err(Failure::fail(format!(
+                            "the connection closed after {} of {} of {what}",
+                            size(received.len()),
+                            size(expected)
+                        )));
+                    }
+                    Ok(Ok(n)) => {
+                        transcript.received(id, &buf[..n]);
+                        received.extend_from_slice(&buf[..n]);
+                    }
+                    Ok(Err(e)) => {
+                        return Err(Failure::fail(format!(
+                            "reading {what} after {} of {}: {e}",
+                            size(received.len()),
+                            size(expected)
+                        )));
+                    }
+                }
+            }
+            Ok(())
+        };
+        let (wrote, read) = tokio::join!(write, read);
+        read?;
+        wrote.map_err(|e| self.io_failure("sending", e))?;
+        self.pending = received.split_off(expected);
+        Ok(received)
+    }
+
+    /// Closes our sending side only (a half-close): the program reads EOF but
+    /// can still send.
+    pub async fn half_close(&mut self) -> Result<(), Failure> {
+        self.transcript.event(
+            Some(self.id),
+            "netlings half-closed its side (shutdown(Write))",
+        );
+        self.stream
+            .shutdown()
+            .await
+            .map_err(|e| self.io_failure("half-closing", e))
+    }
+
+    /// Receives exactly `n` bytes.
+    pub async fn recv_exact(&mut self, n: usize, what: &str) -> Result<Vec<u8>, Failure> {
+        self.fill_until(what, |pending, _| (pending.len() >= n).then_some(n))
+            .await
+    }
+
+    /// Receives one line, up to and including `\n`.
+    pub async fn recv_line(&mut self, what: &str) -> Result<Vec<u8>, Failure> {
+        let line = self
+            .fill_until(what, |pending, _| {
+                pending.iter().position(|&b| b == b'\n').map(|i| i + 1)
+            })
+            .await;
+        if let Err(f) = &line
+            && self.pending.len() >= MAX_LINE
+        {
+            return Err(Failure::fail(format!(
+                "{}\nyour program sent {} without a newline: netlings expected a line",
+                f.message,
+                size(self.pending.len())
+            )));
+        }
+        line
+    }
+
+    /// Receives until the program closes its side; at most `max` bytes.
+    pub async fn recv_to_eof(&mut self, max: usize, what: &str) -> Result<Vec<u8>, Failure> {
+        let got = self
+            .fill_until(what, |pending, eof| eof.then_some(pending.len()))
+            .await?;
+        if got.len() > max {
+            return Err(Failure::fail(format!(
+                "{what}: your program sent {} where at most {} was expected",
+                size(got.len()),
+                size(max)
+            )));
+        }
+        Ok(got)
+    }
+
+    /// Expects the program to close the connection (EOF or reset) within
+    /// `within`, sending nothing more.
+    pub async fn expect_close(&mut self, within: Duration, what: &str) -> Result<(), Failure> {
+        let started = Instant::now();
+        let mut buf = [0u8; 4096];
+        loop {
+            if !self.pending.is_empty() {
+                let extra = std::mem::take(&mut self.pending);
+                return Err(Failure::fail(format!(
+                    "{what}: expected the connection to close, but your program sent {}",
+                    escape_abridged(&extra, 80)
+                )));
+            }
+            if self.eof {
+                self.transcript
+                    .event(Some(self.id), "your program closed the connection");
+                return Ok(());
+            }
+            let left = within.saturating_sub(started.elapsed());
+            match tokio::time::timeout(left, self.stream.read(&mut buf)).await {
+                Err(_) => {
+                    return Err(Failure::timeout(format!(
+                        "{what}: the connection was still open {:.1} s later",
+                        within.as_secs_f64()
+                    )));
+                }
+                Ok(Ok(0)) => self.eof = true,
+                Ok(Ok(n)) => {
+                    self.transcript.received(self.id, &buf[..n]);
+                    self.pending.extend_from_slice(&buf[..n]);
+                }
+                Ok(Err(e)) if is_reset(&e) => {
+                    self.transcript
+                        .event(Some(self.id), "your program reset the connection");
+                    return Ok(());
+                }
+                Ok(Err(e)) => return Err(self.io_failure("reading", e)),
+            }
+        }
+    }
+
+    /// Checks that nothing arrives for `quiet` (e.g. no reply to an insert).
+    pub async fn expect_silence(&mut self, quiet: Duration, what: &str) -> Result<(), Failure> {
+        if self.pending.is_empty() {
+            let mut buf = [0u8; 4096];
+            match tokio::time::timeout(quiet, self.stream.read(&mut buf)).await {
+                Err(_) => return Ok(()),
+                Ok(Ok(0)) => {
+                    return Err(Failure::fail(format!(
+                        "{what}: your program closed the connection"
+                    )));
+                }
+                Ok(Ok(n)) => {
+                    self.transcript.received(self.id, &buf[..n]);
+                    self.pending.extend_from_slice(&buf[..n]);
+                }
+                Ok(Err(e)) => return Err(self.io_failure("reading", e)),
+            }
+        }
+        Err(Failure::fail(format!(
+            "{what}: expected nothing, but your program sent {}",
+            escape_abridged(&self.pending, 80)
+        )))
+    }
+
+    /// Reads until `done(pending, eof)` says how many bytes make the answer.
+    async fn fill_until(
+        &mut self,
+        what: &str,
+        done: impl Fn(&[u8], bool) -> Option<usize>,
+    ) -> Result<Vec<u8>, Failure> {
+        let started = Instant::now();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            if let Some(n) = done(&self.pending, self.eof) {
+                return Ok(self.pending.drain(..n).collect());
+            }
+            if self.eof {
+                let got = std::mem::take(&mut self.pending);
+                return Err(Failure::fail(format!(
+                    "waiting for {what}, the connection closed{}",
+                    received_so_far(&got)
+                ))
+                .because("your program closed the connection before sending it"));
+            }
+            if self.pending.len() >= MAX_LINE.max(64 * 1024 * 1024) {
+                return Err(Failure::fail(format!(
+                    "waiting for {what}, received {} that did not make it",
+                    size(self.pending.len())
+                )));
+            }
+            let left = self.io.saturating_sub(started.elapsed());
+            match tokio::time::timeout(left, self.stream.read(&mut buf)).await {
+                Err(_) => {
+                    return Err(Failure::timeout(format!(
+                        "waited {:.0} s for {what}{}",
+                        self.io.as_secs_f64(),
+                        received_so_far(&self.pending)
+                    )));
+                }
+                Ok(Ok(0)) => {
+                    self.eof = true;
+                    self.transcript
+                        .event(Some(self.id), "your program closed the connection");
+                }
+                Ok(Ok(n)) => {
+                    self.transcript.received(self.id, &buf[..n]);
+                    self.pending.extend_from_slice(&buf[..n]);
+                }
+                Ok(Err(e)) => {
+                    let got = std::mem::take(&mut self.pending);
+                    return Err(self
+                        .io_failure(&format!("waiting for {what}"), e)
+                        .because(received_so_far(&got).trim_start_matches(';').trim()));
+                }
+            }
+        }
+    }
+
+    fn io_failure(&self, doing: &str, e: std::io::Error) -> Failure {
+        if is_reset(&e) {
+            self.transcript
+                .event(Some(self.id), "your program reset the connection");
+            Failure::fail(format!(
+                "{doing}: your program reset connection #{} (it closed the socket with data unread, or crashed)",
+                self.id
+            ))
+        } else {
+            Failure::fail(format!("{doing} on connection #{}: {e}", self.id))
+        }
+    }
+}
+
+fn is_reset(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::BrokenPipe
+            | std::io::ErrorKind::ConnectionAborted
+    )
+}
+
+fn received_so_far(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        "; nothing was received".to_string()
+    } else {
+        format!("; received only {}", escape_abridged(bytes, 80))
+    }
+}

@@ -1,0 +1,74 @@
+//! A UDP socket as a grader sees it: datagrams in, datagrams out, each
+//! recorded with where it came from.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::UdpSocket;
+
+use crate::harness::{Failure, Grading, Transcript};
+use crate::report::Who;
+
+pub struct Socket {
+    socket: UdpSocket,
+    /// Socket number in the transcript (each socket has its own port).
+    pub id: u32,
+    transcript: Transcript,
+}
+
+impl Socket {
+    pub async fn bind(g: &Grading) -> Result<Socket, Failure> {
+        let socket = UdpSocket::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| Failure::error(format!("binding a UDP socket on 127.0.0.1:0: {e}")))?;
+        Ok(Socket::from_socket(g, socket))
+    }
+
+    pub fn from_socket(g: &Grading, socket: UdpSocket) -> Socket {
+        let id = g.transcript.new_conn();
+        let local = socket.local_addr().map_or("?".into(), |a| a.to_string());
+        g.transcript
+            .event(Some(id), format!("UDP socket bound to {local}"));
+        Socket {
+            socket,
+            id,
+            transcript: g.transcript.clone(),
+        }
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.socket
+            .local_addr()
+            .expect("a bound socket has an address")
+    }
+
+    pub async fn send_to(&self, bytes: &[u8], to: SocketAddr) -> Result<(), Failure> {
+        self.transcript.datagram(Who::Netlings, self.id, bytes);
+        self.transcript
+            .event(Some(self.id), format!("(sent to {to})"));
+        self.socket
+            .send_to(bytes, to)
+            .await
+            .map(|_| ())
+            .map_err(|e| Failure::error(format!("sending a datagram to {to}: {e}")))
+    }
+
+    /// The next datagram within `within`, or `None` if none came.
+    /// ICMP "port unreachable" errors from earlier sends are skipped.
+    pub async fn recv(&self, within: Duration) -> Option<(Vec<u8>, SocketAddr)> {
+        let mut buf = vec![0u8; 65536];
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.recv_from(&mut buf)).await {
+                Err(_) => return None,
+                Ok(Ok((n, from))) => {
+                    self.transcript.datagram(Who::Program, self.id, &buf[..n]);
+                    self.transcript
+                        .event(Some(self.id), format!("(from {from})"));
+                    return Some((buf[..n].to_vec(), from));
+                }
+                Ok(Err(_)) => continue,
+            }
+        }
+    }
+}

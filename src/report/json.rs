@@ -1,0 +1,78 @@
+//! `--format json`: the shape DESIGN.md fixes, for CI and instructors.
+
+use serde::Serialize;
+
+use super::{ExerciseReport, Status, Summary, escape, human};
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    exercises: Vec<Exercise<'a>>,
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct Exercise<'a> {
+    name: &'a str,
+    topic: &'a str,
+    questions: &'a [String],
+    status: Status,
+    duration_ms: u128,
+    seed: u64,
+    points: usize,
+    max_points: usize,
+    checks: Vec<Check<'a>>,
+}
+
+#[derive(Serialize)]
+struct Check<'a> {
+    name: &'a str,
+    status: Status,
+    message: String,
+    points: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actual: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    transcript: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reproduce: Option<&'a str>,
+}
+
+pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
+    let doc = Doc {
+        exercises: reports
+            .iter()
+            .map(|r| Exercise {
+                name: &r.name,
+                topic: &r.topic,
+                questions: &r.questions,
+                status: r.status,
+                duration_ms: r.duration.as_millis(),
+                seed: r.seed,
+                points: r.points(),
+                max_points: r.checks.len(),
+                checks: r
+                    .checks
+                    .iter()
+                    .map(|c| Check {
+                        name: &c.name,
+                        status: c.status,
+                        message: c.full_message(),
+                        points: usize::from(c.status == Status::Pass),
+                        expected: c.mismatch.as_ref().map(|m| escape(&m.expected)),
+                        actual: c.mismatch.as_ref().map(|m| escape(&m.actual)),
+                        transcript: c
+                            .transcript
+                            .iter()
+                            .map(|l| human::transcript_line(l, false))
+                            .collect(),
+                        reproduce: c.reproduce.as_deref(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        summary,
+    };
+    serde_json::to_string_pretty(&doc).expect("reports serialize")
+}

@@ -1,0 +1,260 @@
+//! What grading found, independent of how it is shown.
+//!
+//! A grader returns checks; a renderer (human, json, junit) shows them and
+//! decides nothing.
+
+pub mod human;
+pub mod json;
+pub mod junit;
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// netlings could not judge: a missing broker, an internal fault.
+    Error,
+    /// The learner's program did not answer within the check's deadline.
+    Timeout,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Timeout => "timeout",
+        }
+    }
+}
+
+/// Who spoke a transcript line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Who {
+    Netlings,
+    Program,
+    /// An event nobody said on the wire: connect, half-close, exit.
+    Event,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TranscriptLine {
+    pub who: Who,
+    /// Which connection (or socket) carried it, numbered from 1 per check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conn: Option<u32>,
+    pub text: String,
+}
+
+/// Expected vs actual bytes; rendered with the first difference marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// What was compared, e.g. "the echo of 1 MiB of random bytes".
+    pub what: String,
+    pub expected: Vec<u8>,
+    pub actual: Vec<u8>,
+}
+
+impl Mismatch {
+    pub fn first_difference(&self) -> Option<usize> {
+        let common = self.expected.len().min(self.actual.len());
+        (0..common)
+            .find(|&i| self.expected[i] != self.actual[i])
+            .or((self.expected.len() != self.actual.len()).then_some(common))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: String,
+    pub status: Status,
+    /// What went wrong, in the learner's terms; empty when it passed.
+    pub message: String,
+    pub mismatch: Option<Mismatch>,
+    pub transcript: Vec<TranscriptLine>,
+    /// A command line the learner can run to replay the check by hand.
+    pub reproduce: Option<String>,
+    /// The tail of the program's stderr, when it explains the failure.
+    pub program_output: Option<String>,
+    pub duration: Duration,
+}
+
+impl Check {
+    pub fn passed(name: impl Into<String>, duration: Duration) -> Check {
+        Check {
+            name: name.into(),
+            status: Status::Pass,
+            message: String::new(),
+            mismatch: None,
+            transcript: Vec::new(),
+            reproduce: None,
+            program_output: None,
+            duration,
+        }
+    }
+
+    /// The message with the mismatch spelled out, as plain text.
+    pub fn full_message(&self) -> String {
+        let mut text = self.message.clone();
+        if let Some(m) = &self.mismatch {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&human::mismatch_plain(m));
+        }
+        if let Some(out) = &self.program_output {
+            text.push_str("\nyour program's output (last lines):\n");
+            text.push_str(out);
+        }
+        text
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ExerciseReport {
+    pub name: String,
+    pub topic: String,
+    pub questions: Vec<String>,
+    pub status: Status,
+    pub duration: Duration,
+    pub checks: Vec<Check>,
+    pub seed: u64,
+}
+
+impl ExerciseReport {
+    /// The exercise's status: that of its first check that did not pass.
+    pub fn status_of(checks: &[Check]) -> Status {
+        checks
+            .iter()
+            .map(|c| c.status)
+            .find(|s| *s != Status::Pass)
+            .unwrap_or(if checks.is_empty() {
+                Status::Error
+            } else {
+                Status::Pass
+            })
+    }
+
+    pub fn points(&self) -> usize {
+        self.checks
+            .iter()
+            .filter(|c| c.status == Status::Pass)
+            .count()
+    }
+}
+
+/// Totals over many exercises.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    pub timeout: usize,
+    pub duration_ms: u128,
+}
+
+impl Summary {
+    pub fn of(reports: &[ExerciseReport], duration: Duration) -> Summary {
+        let mut s = Summary {
+            total: reports.len(),
+            duration_ms: duration.as_millis(),
+            ..Summary::default()
+        };
+        for r in reports {
+            match r.status {
+                Status::Pass => s.pass += 1,
+                Status::Fail => s.fail += 1,
+                Status::Error => s.error += 1,
+                Status::Timeout => s.timeout += 1,
+            }
+        }
+        s
+    }
+}
+
+/// Bytes as a Rust-like string literal body: printable ASCII as is, the rest
+/// escaped, so a learner sees exactly what crossed the wire.
+pub fn escape(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        push_escaped(&mut out, b);
+    }
+    out
+}
+
+fn push_escaped(out: &mut String, b: u8) {
+    match b {
+        b'\n' => out.push_str("\\n"),
+        b'\r' => out.push_str("\\r"),
+        b'\t' => out.push_str("\\t"),
+        b'\\' => out.push_str("\\\\"),
+        b'"' => out.push_str("\\\""),
+        0x20..=0x7e => out.push(b as char),
+        _ => out.push_str(&format!("\\x{b:02x}")),
+    }
+}
+
+/// At most `max` bytes of `bytes`, escaped, with what was left out said.
+pub fn escape_abridged(bytes: &[u8], max: usize) -> String {
+    if bytes.len() <= max {
+        return format!("\"{}\"", escape(bytes));
+    }
+    format!(
+        "\"{}\"… ({} bytes in all)",
+        escape(&bytes[..max]),
+        bytes.len()
+    )
+}
+
+/// Human-readable byte counts: "512 bytes", "64 KiB", "1 MiB", "1.5 MiB".
+pub fn size(n: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * 1024;
+    if n >= MIB {
+        if n % MIB == 0 {
+            format!("{} MiB", n / MIB)
+        } else {
+            format!("{:.1} MiB", n as f64 / MIB as f64)
+        }
+    } else if n >= KIB && n % KIB == 0 {
+        format!("{} KiB", n / KIB)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_a_literal() {
+        assert_eq!(escape(b"hi\n\0\xff\"\\"), r#"hi\n\x00\xff\"\\"#);
+    }
+
+    #[test]
+    fn first_difference() {
+        let m = |e: &[u8], a: &[u8]| Mismatch {
+            what: String::new(),
+            expected: e.to_vec(),
+            actual: a.to_vec(),
+        };
+        assert_eq!(m(b"abc", b"abd").first_difference(), Some(2));
+        assert_eq!(m(b"abc", b"ab").first_difference(), Some(2));
+        assert_eq!(m(b"abc", b"abc").first_difference(), None);
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size(1 << 20), "1 MiB");
+        assert_eq!(size(64 * 1024), "64 KiB");
+        assert_eq!(size(100), "100 bytes");
+    }
+}

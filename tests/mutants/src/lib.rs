@@ -1,0 +1,1 @@
+//! Known-bad programs live in tests/mutants and tests/hostile; this library is empty.
