@@ -168,8 +168,22 @@ pub async fn build_and_grade(
         }));
     }
     let mut reports = Vec::new();
-    for task in tasks {
-        reports.push(task.await?);
+    for (task, exercise) in tasks.into_iter().zip(exercises) {
+        reports.push(match task.await {
+            Ok(report) => report,
+            // A bug in netlings itself: reported as an error of this
+            // exercise, never a crash of the whole run.
+            Err(e) => {
+                let check = Check {
+                    status: Status::Error,
+                    message: format!(
+                        "netlings failed while grading (a bug in netlings, please report it): {e}"
+                    ),
+                    ..Check::passed("grading", Duration::ZERO)
+                };
+                report(exercise, vec![check], started.elapsed(), options.seed)
+            }
+        });
     }
     Ok(reports)
 }

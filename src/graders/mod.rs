@@ -6,9 +6,12 @@ use std::future::Future;
 use std::pin::Pin;
 
 use std::net::SocketAddr;
+use std::process::ExitStatus;
+use std::time::Duration;
 
 use crate::harness::net::{connect_when_ready, free_tcp_addr};
-use crate::harness::{Grading, Outcome, Program, Stop};
+use crate::harness::process::describe_exit;
+use crate::harness::{Failure, Grading, Outcome, Program, Stop};
 use crate::peers::tcp::Conn;
 
 pub type GradeFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>;
@@ -33,6 +36,14 @@ macro_rules! graders {
 
 graders! {
     tcp_echo_server,
+    tcp_client,
+    udp_kv_server,
+    udp_retry_client,
+    send_all,
+    line_protocol,
+    length_prefixed,
+    concurrent_server,
+    client_timeouts,
 }
 
 /// Starts a TCP server under test on a fresh `NETLINGS_ADDR` (plus `env`)
@@ -51,4 +62,113 @@ pub async fn start_tcp_server(
         Ok((program, addr, Conn::from_stream(g, stream)))
     })
     .await
+}
+
+/// Waits for the program under test (a client) to connect to `listener`;
+/// fails at once if it exits first.
+pub async fn accept_client(
+    g: &Grading,
+    program: &Program,
+    listener: &tokio::net::TcpListener,
+) -> Result<Conn, Failure> {
+    let within = g.limits.ready;
+    tokio::select! {
+        biased;
+        accepted = listener.accept() => {
+            let (stream, _) = accepted
+                .map_err(|e| Failure::error(format!("accepting a connection: {e}")))?;
+            Ok(Conn::from_stream(g, stream))
+        }
+        status = program.exited() => {
+            let exit = describe_exit(status, &program.stderr_text());
+            Err(Failure::fail(format!(
+                "your program {} without connecting to NETLINGS_ADDR",
+                exit.summary
+            ))
+            .because(exit.detail.unwrap_or_default()))
+        }
+        () = tokio::time::sleep(within) => Err(Failure::timeout(format!(
+            "your program did not connect to NETLINGS_ADDR ({}) within {} s",
+            listener.local_addr().map_or("?".into(), |a| a.to_string()),
+            within.as_secs()
+        ))),
+    }
+}
+
+/// Waits for a client program to finish, at most `within`.
+pub async fn client_exit(
+    program: &mut Program,
+    within: Duration,
+    waiting_for: &str,
+) -> Result<ExitStatus, Failure> {
+    match program.wait(within).await {
+        Some(status) => Ok(status),
+        None => Err(Failure::timeout(format!(
+            "your program was still running {:.1} s after {waiting_for}: it should have finished",
+            within.as_secs_f64()
+        ))),
+    }
+}
+
+/// The program exited with status 0, or a failure that says how it ended.
+pub fn expect_success(program: &Program, status: ExitStatus) -> Result<(), Failure> {
+    if status.success() {
+        return Ok(());
+    }
+    let exit = describe_exit(status, &program.stderr_text());
+    Err(Failure::fail(format!("your program {}", exit.summary))
+        .because(exit.detail.unwrap_or_default()))
+}
+
+/// The program's stdout lines, without trailing `\r`.
+pub fn stdout_lines(program: &Program) -> Vec<String> {
+    program
+        .stdout_text()
+        .lines()
+        .map(|l| l.trim_end_matches('\r').to_string())
+        .collect()
+}
+
+/// A reference server's listener on a fresh loopback port.
+pub async fn listen() -> Result<tokio::net::TcpListener, Failure> {
+    tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| Failure::error(format!("netlings cannot bind 127.0.0.1:0: {e}")))
+}
+
+/// Sends `request` from `socket` to `server` and expects the datagram
+/// `expected` back from `server`, asking again (up to 3 times) if nothing
+/// comes: on loopback a datagram is rarely lost, but UDP promises nothing.
+pub async fn expect_datagram(
+    g: &Grading,
+    socket: &crate::peers::udp::Socket,
+    server: SocketAddr,
+    request: &[u8],
+    expected: &[u8],
+    what: &str,
+) -> Result<(), Failure> {
+    let wait = g.limits.io / 3;
+    for _ in 0..3 {
+        socket.send_to(request, server).await?;
+        let Some((reply, from)) = socket.recv(wait).await else {
+            continue;
+        };
+        if from != server {
+            return Err(Failure::fail(format!(
+                "{what} came from {from}, not from the server's address {server}"
+            ))
+            .because("reply with the socket that received the request: clients accept answers only from the address they asked"));
+        }
+        return crate::harness::expect_bytes(what, expected, &reply, format!("{what} is wrong"));
+    }
+    Err(Failure::timeout(format!(
+        "no reply to {} after asking 3 times ({:.1} s each), on socket #{} (port {})",
+        crate::report::escape_abridged(request, 40),
+        wait.as_secs_f64(),
+        socket.id,
+        socket.local_addr().port()
+    ))
+    .because(format!(
+        "{what} should go to the address the request came from"
+    )))
 }

@@ -72,8 +72,12 @@ pub fn time_scale() -> f64 {
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub status: Status,
+    /// What happened, as observed.
     pub message: String,
     pub mismatch: Option<Mismatch>,
+    /// The likely causes, in the learner's terms. Left out when the program
+    /// crashed: the crash is the cause then.
+    pub hints: Vec<String>,
 }
 
 impl Failure {
@@ -82,6 +86,7 @@ impl Failure {
             status: Status::Fail,
             message: message.into(),
             mismatch: None,
+            hints: Vec::new(),
         }
     }
 
@@ -90,6 +95,7 @@ impl Failure {
             status: Status::Timeout,
             message: message.into(),
             mismatch: None,
+            hints: Vec::new(),
         }
     }
 
@@ -99,6 +105,7 @@ impl Failure {
             status: Status::Error,
             message: message.into(),
             mismatch: None,
+            hints: Vec::new(),
         }
     }
 
@@ -116,11 +123,21 @@ impl Failure {
                 expected: expected.into(),
                 actual: actual.into(),
             }),
+            hints: Vec::new(),
         }
     }
 
-    /// Adds a line of explanation (a likely cause, a hint at the bug).
+    /// Adds a likely cause: the bug that produces what was observed.
     pub fn because(mut self, line: impl AsRef<str>) -> Failure {
+        let line = line.as_ref().trim();
+        if !line.is_empty() {
+            self.hints.push(line.to_string());
+        }
+        self
+    }
+
+    /// Adds a line of fact to the message.
+    pub fn and(mut self, line: impl AsRef<str>) -> Failure {
         if !self.message.is_empty() {
             self.message.push('\n');
         }
@@ -184,10 +201,11 @@ impl Grading {
         }
         let program = Program::spawn(&spec)
             .map_err(|e| Failure::error(format!("netlings could not start your program: {e:#}")))?;
-        self.watched
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(program.watch());
+        let mut watched = self.watched.lock().unwrap_or_else(|p| p.into_inner());
+        // Programs of earlier steps that have ended are history now.
+        watched.retain(|w| w.exit_status().is_none());
+        watched.push(program.watch());
+        drop(watched);
         let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
         self.transcript.event(
             None,
@@ -254,7 +272,7 @@ impl Grading {
                 Ok(value)
             }
             Err(failure) => {
-                let (message, program_output) = self.explain(failure.message).await;
+                let (message, program_output) = self.explain(failure.message, &failure.hints).await;
                 self.push(Check {
                     name: name.to_string(),
                     status: failure.status,
@@ -273,7 +291,7 @@ impl Grading {
     /// Records a check that failed outside any `check` (e.g. the exercise
     /// deadline).
     pub async fn record_failure(&self, name: &str, failure: Failure, duration: Duration) {
-        let (message, program_output) = self.explain(failure.message).await;
+        let (message, program_output) = self.explain(failure.message, &failure.hints).await;
         let transcript = self.transcript.take();
         self.push(Check {
             name: name.to_string(),
@@ -288,33 +306,43 @@ impl Grading {
     }
 
     /// Adds what the learner needs to understand a failure: whether their
-    /// program died (and how), and the end of what it printed.
-    async fn explain(&self, mut message: String) -> (String, Option<String>) {
+    /// program (or one of its threads) crashed, how, and what it printed; the
+    /// likely causes only when no crash explains it already.
+    async fn explain(&self, message: String, hints: &[String]) -> (String, Option<String>) {
         let watched = self
             .watched
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
+        let mut crash = Vec::new();
         let mut output = None;
         for w in &watched {
             w.settle().await;
             let stderr = w.stderr_text();
-            if let Some(status) = w.exit_status()
-                && !message.contains("your program panicked")
-                && !message.contains("your program exited")
-                && !message.contains("your program was killed")
-            {
-                let exit = process::describe_exit(status, &stderr);
-                message.push_str(&format!("\nyour program {}", exit.summary));
-                if let Some(detail) = exit.detail {
-                    message.push_str(&format!(":\n  {detail}"));
+            match w.exit_status() {
+                None => {
+                    if let Some(panic) = process::panic_message(&stderr) {
+                        crash.push(format!("a thread of your program panicked:\n  {panic}"));
+                    }
+                }
+                Some(status) => {
+                    let exit = process::describe_exit(status, &stderr);
+                    let said = message.contains("your program panicked")
+                        || message.contains("your program exited")
+                        || message.contains("your program was killed");
+                    if !status.success() && !said {
+                        crash.push(match exit.detail {
+                            Some(detail) => format!("your program {}:\n  {detail}", exit.summary),
+                            None => format!("your program {}", exit.summary),
+                        });
+                    }
                 }
             }
             if let Some((stream, total)) = w.flooded()
                 && !message.contains("netlings stopped it")
             {
-                message.push_str(&format!(
-                    "\nyour program wrote {} to {stream}, more than the {} netlings allows, so netlings stopped it",
+                crash.push(format!(
+                    "your program wrote {} to {stream}, more than the {} netlings allows, so netlings stopped it",
                     crate::report::size(total),
                     crate::report::size(process::FLOOD_LIMIT)
                 ));
@@ -325,7 +353,17 @@ impl Grading {
                 output = Some(lines[lines.len().saturating_sub(12)..].join("\n"));
             }
         }
-        (message, output)
+        let mut text = message;
+        let extra = if crash.is_empty() {
+            hints.to_vec()
+        } else {
+            crash
+        };
+        for line in extra {
+            text.push('\n');
+            text.push_str(&line);
+        }
+        (text, output)
     }
 
     fn push(&self, check: Check) {

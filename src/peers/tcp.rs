@@ -57,6 +57,11 @@ impl Conn {
         }
     }
 
+    /// The bare stream, for peers that pace their own reads and writes.
+    pub fn into_stream(self) -> TcpStream {
+        self.stream
+    }
+
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.stream.local_addr().ok()
     }
@@ -282,10 +287,9 @@ impl Conn {
             if self.eof {
                 let got = std::mem::take(&mut self.pending);
                 return Err(Failure::fail(format!(
-                    "waiting for {what}, the connection closed{}",
+                    "waiting for {what}, your program closed the connection{}",
                     received_so_far(&got)
-                ))
-                .because("your program closed the connection before sending it"));
+                )));
             }
             if self.pending.len() >= MAX_LINE.max(64 * 1024 * 1024) {
                 return Err(Failure::fail(format!(
@@ -315,7 +319,7 @@ impl Conn {
                     let got = std::mem::take(&mut self.pending);
                     return Err(self
                         .io_failure(&format!("waiting for {what}"), e)
-                        .because(received_so_far(&got).trim_start_matches(';').trim()));
+                        .and(received_so_far(&got).trim_start_matches(';').trim()));
                 }
             }
         }

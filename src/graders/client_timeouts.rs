@@ -1,0 +1,101 @@
+//! `client_timeouts` — a client that gives up when the server never answers.
+//!
+//! Two reference servers: one answers `PONG <token>` after a short pause (the
+//! client must wait for it and print it); one accepts, reads the PING, and
+//! never answers (the client must give up after its timeout - not much
+//! before, not much after - print `timeout`, and exit non-zero).
+
+use std::time::{Duration, Instant};
+
+use super::{accept_client, client_exit, expect_success, stdout_lines};
+use crate::harness::{Failure, Grading, Outcome, expect_bytes};
+
+const SLACK: Duration = Duration::from_secs(3);
+
+pub async fn grade(g: &Grading) -> Outcome {
+    answered(g).await?;
+    never_answered(g).await
+}
+
+async fn answered(g: &Grading) -> Outcome {
+    let token = g.rng(|r| r.word(10));
+    let (mut program, mut conn) = g
+        .check("connects and sends `PING`", async {
+            let listener = super::listen().await?;
+            let program = g.start(&[
+                ("NETLINGS_ADDR", listener.local_addr().map_or(String::new(), |a| a.to_string())),
+                ("NETLINGS_TIMEOUT_MS", "3000".to_string()),
+            ])?;
+            let mut conn = accept_client(g, &program, &listener).await?;
+            let line = conn.recv_line("the PING line").await?;
+            expect_bytes("the request", b"PING\n", &line, "the request must be the line `PING`")?;
+            Ok((program, conn))
+        })
+        .await?;
+    g.check("prints the reply of a server that answers in time", async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let reply = format!("PONG {token}\n");
+        conn.send(reply.as_bytes()).await?;
+        let status = client_exit(&mut program, g.limits.io, "netlings answered").await?;
+        if !stdout_lines(&program).iter().any(|l| l.trim() == reply.trim()) {
+            return Err(Failure::mismatch(
+                "your program did not print the reply",
+                "your program's output",
+                reply.clone(),
+                program.stdout_bytes(),
+            ));
+        }
+        expect_success(&program, status)
+    })
+    .await?;
+    Ok(())
+}
+
+async fn never_answered(g: &Grading) -> Outcome {
+    let timeout = Duration::from_millis(600);
+    g.check(
+        &format!("gives up after NETLINGS_TIMEOUT_MS ({} ms) when the server never answers", timeout.as_millis()),
+        async {
+            let listener = super::listen().await?;
+            let mut program = g.start(&[
+                ("NETLINGS_ADDR", listener.local_addr().map_or(String::new(), |a| a.to_string())),
+                ("NETLINGS_TIMEOUT_MS", timeout.as_millis().to_string()),
+            ])?;
+            let mut conn = accept_client(g, &program, &listener).await?;
+            let accepted = Instant::now();
+            let _ = conn.recv_line("the PING line").await?;
+            g.transcript.event(Some(conn.id), "netlings reads the PING and never answers");
+            let status = client_exit(&mut program, timeout + SLACK, "its connection was accepted")
+                .await
+                .map_err(|f| {
+                    f.because(format!(
+                        "its timeout was {} ms: without a read timeout, a read waits forever for a server that \
+                         never answers (set_read_timeout, or tokio::time::timeout)",
+                        timeout.as_millis()
+                    ))
+                })?;
+            let waited = accepted.elapsed();
+            if waited < timeout / 2 {
+                return Err(Failure::fail(format!(
+                    "your program gave up after {} ms; its timeout is {} ms",
+                    waited.as_millis(),
+                    timeout.as_millis()
+                )));
+            }
+            if !stdout_lines(&program).iter().any(|l| l.trim() == "timeout") {
+                return Err(Failure::mismatch(
+                    "your program did not print `timeout`",
+                    "your program's output",
+                    b"timeout\n".to_vec(),
+                    program.stdout_bytes(),
+                ));
+            }
+            if status.success() {
+                return Err(Failure::fail("your program exited with status 0 after a timeout: a failure must exit non-zero"));
+            }
+            drop(conn);
+            Ok(())
+        },
+    )
+    .await
+}

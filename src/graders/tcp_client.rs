@@ -1,0 +1,97 @@
+//! `tcp_client` — connect, send `HELLO <name>\n`, read the reply to EOF, print it.
+//!
+//! netlings is the server: it checks the request line byte for byte, sends a
+//! multi-line reply in three parts 100 ms apart (so one `read` cannot see it
+//! all), closes, and compares stdout with what it sent.
+
+use std::time::Duration;
+
+use super::{accept_client, client_exit, expect_success};
+use crate::harness::{Failure, Grading, Outcome, expect_bytes};
+
+/// The pause between the parts of the reply: the reply arrives in pieces, as
+/// replies from real servers do.
+const PAUSE: Duration = Duration::from_millis(100);
+
+pub async fn grade(g: &Grading) -> Outcome {
+    let name = g.rng(|r| r.word(6));
+    let (mut program, mut conn) = g
+        .check("connects to NETLINGS_ADDR", async {
+            let listener = super::listen().await?;
+            let addr = listener.local_addr().map_or(String::new(), |a| a.to_string());
+            let program = g.start(&[
+                ("NETLINGS_ADDR", addr.clone()),
+                ("NETLINGS_NAME", name.clone()),
+            ])?;
+            let conn = accept_client(g, &program, &listener).await?;
+            Ok((program, conn))
+        })
+        .await?;
+    g.reproduce(format!(
+        "printf 'Welcome!\\nbye\\n' | nc -l 127.0.0.1 7000 & {}",
+        g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000"), ("NETLINGS_NAME", &name)])
+    ));
+
+    g.check("sends the request line `HELLO <name>`", async {
+        let expected = format!("HELLO {name}\n");
+        let line = conn.recv_line("the request line").await.map_err(|f| {
+            f.because("the request is one line: `HELLO <NETLINGS_NAME>` followed by `\\n`")
+        })?;
+        expect_bytes(
+            "the request line",
+            expected.as_bytes(),
+            &line,
+            "the request line differs from the protocol's",
+        )
+    })
+    .await?;
+
+    let parts = [
+        format!("Welcome, {name}!\n"),
+        format!(
+            "Today's words: {}\n",
+            g.rng(|r| (0..300).map(|_| r.word(6)).collect::<Vec<_>>().join(" "))
+        ),
+        format!("bye {}\n", g.rng(|r| r.word(8))),
+    ];
+    let reply = parts.concat();
+    g.check("prints the whole reply, read until the server closes", async {
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                tokio::time::sleep(PAUSE).await;
+            }
+            conn.send(part.as_bytes()).await?;
+        }
+        conn.half_close().await?;
+        let status = client_exit(&mut program, g.limits.io, "netlings closed the connection").await?;
+        let printed = program.stdout_bytes();
+        let trimmed = trim_newlines(&printed);
+        if trimmed != trim_newlines(reply.as_bytes()) {
+            let mut failure = Failure::mismatch(
+                "what your program printed differs from the reply netlings sent",
+                "the reply",
+                reply.as_bytes(),
+                printed.clone(),
+            );
+            if !trimmed.is_empty() && reply.as_bytes().starts_with(trimmed) {
+                failure = failure.because(
+                    "you printed only the beginning: one read() returns what has arrived so far, \
+                     not the whole reply. Read until read() returns 0 (read_to_end).",
+                );
+            }
+            return Err(failure);
+        }
+        expect_success(&program, status)
+    })
+    .await?;
+    Ok(())
+}
+
+/// Bytes without trailing newlines (`println!` of the reply adds one).
+fn trim_newlines(bytes: &[u8]) -> &[u8] {
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b'\n' && b != b'\r')
+        .map_or(0, |i| i + 1);
+    &bytes[..end]
+}

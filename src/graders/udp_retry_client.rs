@@ -1,0 +1,189 @@
+//! `udp_retry_client` — retransmit after a timeout, give up after N tries.
+//!
+//! Two reference servers, both measuring what they receive: one ignores the
+//! first datagrams and answers a later one (the gaps between tries must be
+//! about one timeout); one never answers (the client must try exactly
+//! `NETLINGS_TRIES` times, then give up, say so, and exit non-zero).
+
+use std::time::{Duration, Instant};
+
+use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::{Failure, Grading, Outcome, expect_bytes};
+use crate::peers::udp::Socket;
+
+/// Slack on top of the client's own timeout before a wait counts as "never".
+const SLACK: Duration = Duration::from_secs(2);
+
+pub async fn grade(g: &Grading) -> Outcome {
+    answered_after_losses(g).await?;
+    never_answered(g).await
+}
+
+async fn answered_after_losses(g: &Grading) -> Outcome {
+    let timeout = Duration::from_millis(300);
+    let tries = 5;
+    let ignored = g.rng(|r| r.range(1, 3)) as usize;
+    let request = format!("TIME {}", g.rng(|r| r.word(6)));
+    let answer = format!("OK {}", g.rng(|r| r.word(8)));
+    let (server, mut program) = g
+        .check("sends the request datagram to NETLINGS_ADDR", async {
+            let server = Socket::bind(g).await?;
+            let program = g.start(&[
+                ("NETLINGS_ADDR", server.local_addr().to_string()),
+                ("NETLINGS_REQUEST", request.clone()),
+                ("NETLINGS_TIMEOUT_MS", timeout.as_millis().to_string()),
+                ("NETLINGS_TRIES", tries.to_string()),
+            ])?;
+            let first = next_datagram(&server, &program, g.limits.ready, "the first request").await?;
+            expect_bytes("the request", request.as_bytes(), &first, "the request differs from NETLINGS_REQUEST")?;
+            Ok((server, program))
+        })
+        .await?;
+
+    let from = g
+        .check(
+            &format!("retransmits after NETLINGS_TIMEOUT_MS ({} ms) without a reply", timeout.as_millis()),
+            async {
+                g.transcript.event(None, "netlings ignores that datagram (as if it were lost)");
+                let mut last = Instant::now();
+                let mut from = None;
+                for n in 1..=ignored {
+                    let (bytes, sender) = server
+                        .recv(timeout + SLACK)
+                        .await
+                        .ok_or_else(|| {
+                            Failure::fail(format!(
+                                "no retransmission: {:.1} s after try {n} went unanswered, your client had not sent again",
+                                (timeout + SLACK).as_secs_f64()
+                            ))
+                            .because("UDP may lose a datagram silently: after the timeout, send the request again")
+                        })?;
+                    let gap = last.elapsed();
+                    if gap < timeout / 2 {
+                        return Err(Failure::fail(format!(
+                            "try {} came only {} ms after try {n}; the timeout is {} ms",
+                            n + 1,
+                            gap.as_millis(),
+                            timeout.as_millis()
+                        ))
+                        .because("wait NETLINGS_TIMEOUT_MS for the reply before sending again"));
+                    }
+                    expect_bytes("the retransmitted request", request.as_bytes(), &bytes, "a retransmission must repeat the request exactly")?;
+                    last = Instant::now();
+                    from = Some(sender);
+                    if n < ignored {
+                        g.transcript.event(None, "netlings ignores that one too");
+                    }
+                }
+                Ok(from.expect("at least one retransmission"))
+            },
+        )
+        .await?;
+
+    g.check("prints the reply and exits with status 0", async {
+        server.send_to(answer.as_bytes(), from).await?;
+        let status = client_exit(&mut program, g.limits.io, "netlings answered").await?;
+        let lines = stdout_lines(&program);
+        if !lines.iter().any(|l| l.trim() == answer) {
+            return Err(Failure::mismatch(
+                "your program did not print the reply on a line of its own",
+                "your program's output",
+                format!("{answer}\n"),
+                program.stdout_bytes(),
+            ));
+        }
+        expect_success(&program, status)
+    })
+    .await?;
+    Ok(())
+}
+
+async fn never_answered(g: &Grading) -> Outcome {
+    let timeout = Duration::from_millis(200);
+    let tries: usize = g.rng(|r| r.range(2, 5)) as usize;
+    let request = format!("TIME {}", g.rng(|r| r.word(6)));
+    g.check(
+        &format!("gives up after NETLINGS_TRIES ({tries}) tries, says so, exits non-zero"),
+        async {
+            let server = Socket::bind(g).await?;
+            let mut program = g.start(&[
+                ("NETLINGS_ADDR", server.local_addr().to_string()),
+                ("NETLINGS_REQUEST", request.clone()),
+                ("NETLINGS_TIMEOUT_MS", timeout.as_millis().to_string()),
+                ("NETLINGS_TRIES", tries.to_string()),
+            ])?;
+            g.transcript.event(None, "this server never answers");
+            let limit = timeout * tries as u32 + SLACK + g.limits.ready;
+            let started = Instant::now();
+            let mut sent = 0usize;
+            let status = loop {
+                tokio::select! {
+                    biased;
+                    status = program.exited() => break status,
+                    got = server.recv(limit.saturating_sub(started.elapsed())) => match got {
+                        Some(_) => sent += 1,
+                        None => {
+                            return Err(Failure::timeout(format!(
+                                "your program was still running {:.1} s after it started, having sent {sent} datagrams; \
+                                 with {tries} tries of {} ms it should have given up long before",
+                                limit.as_secs_f64(),
+                                timeout.as_millis()
+                            )));
+                        }
+                    },
+                }
+            };
+            let _ = client_exit(&mut program, g.limits.io, "it exited").await;
+            // Datagrams sent just before the exit may still be queued.
+            while server.recv(Duration::from_millis(50)).await.is_some() {
+                sent += 1;
+            }
+            if sent != tries {
+                return Err(Failure::fail(format!(
+                    "your program sent {sent} datagram{} before giving up; NETLINGS_TRIES is {tries}",
+                    if sent == 1 { "" } else { "s" }
+                )));
+            }
+            let expected = format!("gave up after {tries} tries");
+            if !stdout_lines(&program).iter().any(|l| l.trim() == expected) {
+                return Err(Failure::mismatch(
+                    format!("your program did not print `{expected}`"),
+                    "your program's output",
+                    format!("{expected}\n"),
+                    program.stdout_bytes(),
+                ));
+            }
+            if status.success() {
+                return Err(Failure::fail(
+                    "your program exited with status 0 after giving up: a failure must exit non-zero",
+                ));
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// The next datagram, or a failure saying the program exited or stayed silent.
+async fn next_datagram(
+    server: &Socket,
+    program: &crate::harness::Program,
+    within: Duration,
+    what: &str,
+) -> Result<Vec<u8>, Failure> {
+    tokio::select! {
+        biased;
+        got = server.recv(within) => got.map(|(bytes, _)| bytes).ok_or_else(|| {
+            Failure::timeout(format!("no datagram came within {} s: waiting for {what}", within.as_secs()))
+        }),
+        status = program.exited() => {
+            // It may have sent before exiting: look once more.
+            if let Some((bytes, _)) = server.recv(Duration::from_millis(50)).await {
+                return Ok(bytes);
+            }
+            let exit = crate::harness::process::describe_exit(status, &program.stderr_text());
+            Err(Failure::fail(format!("your program {} without sending {what}", exit.summary))
+                .because(exit.detail.unwrap_or_default()))
+        }
+    }
+}
