@@ -61,11 +61,16 @@ fn cargo_program() -> std::ffi::OsString {
 /// Builds `bins` of the exercises package in one cargo call, going on past
 /// failures so every bin that can build does.
 pub fn build(root: &Path, bins: &[String], show: Show) -> Result<Build> {
+    build_package(root, EXERCISES_PACKAGE, bins, show)
+}
+
+/// Builds `bins` of `package` (all its bins when `bins` is empty).
+pub fn build_package(root: &Path, package: &str, bins: &[String], show: Show) -> Result<Build> {
     let mut cmd = Command::new(cargo_program());
     cmd.current_dir(root)
         .arg("build")
         .arg("-p")
-        .arg(EXERCISES_PACKAGE)
+        .arg(package)
         .arg("--keep-going")
         .arg(match show {
             Show::Live { color: true } => "--message-format=json-diagnostic-rendered-ansi",
@@ -73,6 +78,9 @@ pub fn build(root: &Path, bins: &[String], show: Show) -> Result<Build> {
         })
         .stdout(Stdio::piped())
         .stdin(Stdio::null());
+    if bins.is_empty() {
+        cmd.arg("--bins");
+    }
     for bin in bins {
         cmd.arg("--bin").arg(bin);
     }

@@ -76,6 +76,7 @@ pub async fn grade_program(
             }
         }
     }
+    g.finish().await;
     let checks = g.take_checks();
     report(exercise, checks, started.elapsed(), seed)
 }

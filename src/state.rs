@@ -44,8 +44,8 @@ impl fmt::Display for StateError {
             self.path.display(),
             self.line,
             self.message,
-            STATE_FILE,
-            STATE_FILE
+            self.path.display(),
+            self.path.display()
         )
     }
 }
@@ -53,8 +53,9 @@ impl fmt::Display for StateError {
 impl std::error::Error for StateError {}
 
 impl State {
+    /// `NETLINGS_STATE` if set (tests, CI sandboxes), else the file at the root.
     pub fn path(root: &Path) -> PathBuf {
-        root.join(STATE_FILE)
+        std::env::var_os("NETLINGS_STATE").map_or_else(|| root.join(STATE_FILE), PathBuf::from)
     }
 
     /// Loads the progress; a missing file is a fresh start.

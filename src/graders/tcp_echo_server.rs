@@ -12,6 +12,12 @@ use super::start_tcp_server;
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
 use crate::peers::tcp::Conn;
 
+const BINARY_RULE: &str = "an echo server writes back exactly the bytes it read, as it reads them: \
+every byte value, not text, not lines (a String replaces bytes that are not UTF-8)";
+
+const VANISH_RULE: &str = "a failed read or write (connection reset, broken pipe) must end that \
+connection, not the server: handle the error in the connection's thread or task";
+
 const HALF_CLOSE_RULE: &str = "read() returning 0 means the client has finished sending: \
 write back what is left, then close the connection";
 
@@ -36,15 +42,14 @@ pub async fn grade(g: &Grading) -> Outcome {
         let echo = first
             .send_while_receiving(&payload, "the echo of 1 MiB of random bytes")
             .await
-            .map_err(|f| {
-                f.because("an echo server writes back what it read as it goes, every byte value included (not text, not lines)")
-            })?;
+            .map_err(|f| f.because(BINARY_RULE))?;
         expect_bytes(
             "the echo of 1 MiB of random bytes",
             &payload,
             &echo,
             "the echo differs: bytes were changed, lost or reordered",
         )
+        .map_err(|f| f.because(BINARY_RULE))
     })
     .await?;
 
@@ -98,12 +103,22 @@ pub async fn grade(g: &Grading) -> Outcome {
         drop(vanishing);
         g.transcript
             .event(None, "netlings dropped that connection without reading the echo");
-        let mut after = Conn::connect(g, addr).await.map_err(|f| {
-            f.because("a failed write (broken pipe, connection reset) must end that connection, not the server: handle the error instead of unwrap()")
-        })?;
-        echo_line(g, &mut after).await.map_err(|f| {
-            f.because("a failed write (broken pipe, connection reset) must end that connection, not the server")
-        })
+        let mut after = Conn::connect(g, addr).await.map_err(|f| f.because(VANISH_RULE))?;
+        // The server learns of the reset asynchronously: keep talking for a
+        // while, so a server that dies of it is seen dead.
+        for _ in 0..3 {
+            echo_line(g, &mut after).await.map_err(|f| f.because(VANISH_RULE))?;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if let Some(status) = program.exit_status() {
+            let exit = crate::harness::process::describe_exit(status, &program.stderr_text());
+            return Err(Failure::fail(format!(
+                "your program {} after netlings dropped a connection",
+                exit.summary
+            ))
+            .because(VANISH_RULE));
+        }
+        Ok(())
     })
     .await?;
 

@@ -20,7 +20,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     let (program, first): (Program, Socket) = g
         .check("answers UDP on NETLINGS_ADDR (a lookup of `version`)", async {
             let program = g.start(&[("NETLINGS_ADDR", addr.to_string())])?;
-            let socket = udp_when_ready(g, &program, addr, b"version", |reply| reply == VERSION_REPLY)
+            let socket = udp_when_ready(g, &program, addr, b"version", VERSION_REPLY)
                 .await
                 .map_err(|f| {
                     f.because("the lookup `version` must be answered with the datagram `version=netlings 1.0`")

@@ -166,6 +166,8 @@ pub struct Grading {
     checks: Mutex<Vec<Check>>,
     /// Programs whose exit explains a failure ("your program panicked: …").
     watched: Mutex<Vec<ProgramWatch>>,
+    /// Every program started, to end them all when the grade is over.
+    all_programs: Mutex<Vec<ProgramWatch>>,
     /// How the learner can replay the current check by hand.
     reproduce: Mutex<Option<String>>,
 }
@@ -182,6 +184,7 @@ impl Grading {
             rng: Mutex::new(Rng::new(seed)),
             checks: Mutex::new(Vec::new()),
             watched: Mutex::new(Vec::new()),
+            all_programs: Mutex::new(Vec::new()),
             reproduce: Mutex::new(None),
         }
     }
@@ -203,9 +206,13 @@ impl Grading {
             .map_err(|e| Failure::error(format!("netlings could not start your program: {e:#}")))?;
         let mut watched = self.watched.lock().unwrap_or_else(|p| p.into_inner());
         // Programs of earlier steps that have ended are history now.
-        watched.retain(|w| w.exit_status().is_none());
+        watched.retain(|w| w.exit_status().is_none() && !w.ended_by_netlings());
         watched.push(program.watch());
         drop(watched);
+        self.all_programs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(program.watch());
         let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
         self.transcript.event(
             None,
@@ -315,13 +322,15 @@ impl Grading {
             .unwrap_or_else(|p| p.into_inner())
             .clone();
         let mut crash = Vec::new();
+        let mut panicked = false;
         let mut output = None;
-        for w in &watched {
+        for w in watched.iter().filter(|w| !w.ended_by_netlings()) {
             w.settle().await;
             let stderr = w.stderr_text();
             match w.exit_status() {
                 None => {
                     if let Some(panic) = process::panic_message(&stderr) {
+                        panicked = true;
                         crash.push(format!("a thread of your program panicked:\n  {panic}"));
                     }
                 }
@@ -330,6 +339,7 @@ impl Grading {
                     let said = message.contains("your program panicked")
                         || message.contains("your program exited")
                         || message.contains("your program was killed");
+                    panicked |= exit.detail.is_some();
                     if !status.success() && !said {
                         crash.push(match exit.detail {
                             Some(detail) => format!("your program {}:\n  {detail}", exit.summary),
@@ -354,11 +364,12 @@ impl Grading {
             }
         }
         let mut text = message;
-        let extra = if crash.is_empty() {
-            hints.to_vec()
-        } else {
-            crash
-        };
+        // A panic is the cause (often a stub's todo!()): guesses would only
+        // distract. Any other way of dying goes with the likely causes.
+        let mut extra = crash;
+        if !panicked {
+            extra.extend(hints.iter().cloned());
+        }
         for line in extra {
             text.push('\n');
             text.push_str(&line);
@@ -371,6 +382,15 @@ impl Grading {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(check);
+    }
+
+    /// Ends every program this grade started, and their children: nothing
+    /// outlives the grade, whichever way it ended.
+    pub async fn finish(&self) {
+        let all = std::mem::take(&mut *self.all_programs.lock().unwrap_or_else(|p| p.into_inner()));
+        for program in all {
+            program.terminate().await;
+        }
     }
 
     pub fn take_checks(&self) -> Vec<Check> {

@@ -62,14 +62,15 @@ pub async fn connect_when_ready(
     }
 }
 
-/// Sends `probe` to a UDP server until a datagram comes back that `is_answer`
-/// accepts; fails at once if the program exits. Returns the socket used.
+/// Sends `probe` to a UDP server until a datagram comes back; it must be
+/// `expected`, from `addr`. Fails at once if the program exits or answers
+/// something else. Returns the socket used.
 pub async fn udp_when_ready(
     g: &Grading,
     program: &Program,
     addr: SocketAddr,
     probe: &[u8],
-    is_answer: impl Fn(&[u8]) -> bool,
+    expected: &[u8],
 ) -> Result<UdpSocket, Failure> {
     let socket = UdpSocket::bind("127.0.0.1:0")
         .await
@@ -88,11 +89,25 @@ pub async fn udp_when_ready(
             }
             r = tokio::time::timeout(wait, socket.recv_from(&mut buf)) => r,
         };
-        if let Ok(Ok((n, from))) = answer
-            && from == addr
-            && is_answer(&buf[..n])
-        {
-            return Ok(socket);
+        if let Ok(Ok((n, from))) = answer {
+            if from != addr {
+                return Err(Failure::fail(format!(
+                    "the reply came from {from}, not from NETLINGS_ADDR ({addr})"
+                ))
+                .because("reply with the socket that received the request: clients accept answers only from the address they asked"));
+            }
+            if &buf[..n] == expected {
+                return Ok(socket);
+            }
+            return Err(Failure::mismatch(
+                format!(
+                    "your program answered the datagram {}, but not with the expected reply",
+                    crate::report::escape_abridged(probe, 40)
+                ),
+                "the reply",
+                expected,
+                buf[..n].to_vec(),
+            ));
         }
         if Instant::now() >= deadline {
             return Err(not_ready(program, addr, "UDP", g.limits.ready));

@@ -42,6 +42,12 @@ pub fn kill_all() {
     }
 }
 
+/// Whether any process of the group still exists (zombies included).
+fn group_alive(pgid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence and permission.
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
+
 fn signal_group(pgid: i32, signal: i32) {
     // SAFETY: kill(2) with a negative pid signals a process group; it has no
     // memory-safety preconditions.
@@ -144,6 +150,8 @@ pub struct Program {
     readers: Vec<JoinHandle<()>>,
     /// `stop` already killed and reaped the group: Drop has nothing to do.
     stopped: bool,
+    /// netlings ended the program on purpose: its death explains nothing.
+    ended_by_netlings: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Program {
@@ -197,6 +205,7 @@ impl Program {
             stderr,
             readers,
             stopped: false,
+            ended_by_netlings: Arc::default(),
         })
     }
 
@@ -239,6 +248,8 @@ impl Program {
 
     /// TERM to the whole group, KILL after a grace period, and reap.
     pub async fn stop(&mut self) -> Option<ExitStatus> {
+        self.ended_by_netlings
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         if self.exit_status().is_none() {
             signal_group(self.pgid, libc::SIGTERM);
             if tokio::time::timeout(TERM_GRACE, self.exited())
@@ -289,6 +300,7 @@ impl Program {
     /// Shared view for explaining failures after the fact.
     pub fn watch(&self) -> ProgramWatch {
         ProgramWatch {
+            ended_by_netlings: self.ended_by_netlings.clone(),
             pgid: self.pgid,
             drained: self.drained.clone(),
             exit: self.exit.clone(),
@@ -302,6 +314,8 @@ impl Drop for Program {
     fn drop(&mut self) {
         // Whatever happened, nothing of this program outlives its grade.
         if !self.stopped {
+            self.ended_by_netlings
+                .store(true, std::sync::atomic::Ordering::SeqCst);
             signal_group(self.pgid, libc::SIGKILL);
         }
         live_groups(|g| g.remove(&self.pgid));
@@ -336,6 +350,7 @@ async fn settle(mut drained: watch::Receiver<u8>, pgid: i32) {
 /// What a failing check needs to know about a program it talked to.
 #[derive(Clone)]
 pub struct ProgramWatch {
+    ended_by_netlings: Arc<std::sync::atomic::AtomicBool>,
     pgid: i32,
     drained: watch::Receiver<u8>,
     exit: watch::Receiver<Option<ExitStatus>>,
@@ -346,6 +361,27 @@ pub struct ProgramWatch {
 impl ProgramWatch {
     pub fn exit_status(&self) -> Option<ExitStatus> {
         *self.exit.borrow()
+    }
+
+    /// netlings stopped this program itself (it was done with it).
+    pub fn ended_by_netlings(&self) -> bool {
+        self.ended_by_netlings
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Kills the program's whole process group and waits until the leader
+    /// is reaped and no process of the group is left (bounded).
+    pub async fn terminate(&self) {
+        self.ended_by_netlings
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        signal_group(self.pgid, libc::SIGKILL);
+        let _ = tokio::time::timeout(Duration::from_secs(5), wait_exit(self.exit.clone())).await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        while group_alive(self.pgid) && tokio::time::Instant::now() < deadline {
+            signal_group(self.pgid, libc::SIGKILL);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        live_groups(|g| g.remove(&self.pgid));
     }
 
     /// If the program has exited, waits until its output is all read.

@@ -1,0 +1,109 @@
+//! Every grader is proven by mutants: realistic buggy programs (and hostile
+//! ones) under tests/mutants/ that must fail with the check that names their
+//! bug, within their deadline, leaving no process behind.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use netlings::cargo::{Show, build_package};
+use netlings::catalog::Catalog;
+use netlings::dev::{MUTANTS_PACKAGE, Mutant, mutants};
+use netlings::grade::grade_program;
+use netlings::harness::Limits;
+use netlings::report::Status;
+
+/// A hostile program must get its verdict within this (the readiness
+/// deadline plus the rest of a grade).
+const VERDICT_WITHIN: Duration = Duration::from_secs(45);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_mutant_fails_with_the_check_that_names_its_bug() {
+    let root = common::repo_root();
+    let seed = common::seed();
+    let catalog = Catalog::load(&root).expect("exercises.toml loads");
+    let mutants = mutants(&root).expect("mutant headers parse");
+    assert!(mutants.len() >= 30, "only {} mutants", mutants.len());
+    let build = build_package(&root, MUTANTS_PACKAGE, &[], Show::Quiet).expect("cargo runs");
+    assert!(
+        build.errors.is_empty() && build.cargo_error.is_none(),
+        "mutants do not build: {:?} {:?}",
+        build.errors,
+        build.cargo_error
+    );
+
+    let problems: Vec<String> = futures_util::stream::iter(mutants)
+        .map(|m| {
+            let catalog = &catalog;
+            let build = &build;
+            let root = &root;
+            async move { judge(catalog, build, root, &m, seed).await.err() }
+        })
+        .buffer_unordered(3)
+        .filter_map(|p| async move { p })
+        .collect()
+        .await;
+    assert!(
+        problems.is_empty(),
+        "seed {seed}:\n\n{}",
+        problems.join("\n\n")
+    );
+}
+
+async fn judge(
+    catalog: &Catalog,
+    build: &netlings::cargo::Build,
+    root: &std::path::Path,
+    m: &Mutant,
+    seed: u64,
+) -> Result<(), String> {
+    let exercise = catalog
+        .exercise(&m.of)
+        .ok_or_else(|| format!("{}: no exercise `{}`", m.bin, m.of))?;
+    let exe = build
+        .bins
+        .get(&m.bin)
+        .ok_or_else(|| format!("{}: not built", m.bin))?;
+    let started = Instant::now();
+    let report = grade_program(exercise, exe, root, seed, Limits::default()).await;
+    let took = started.elapsed();
+    let failed = report
+        .checks
+        .iter()
+        .find(|c| c.status != Status::Pass)
+        .ok_or_else(|| format!("{} ({}) PASSED {}'s grader", m.bin, m.bug, m.of))?;
+    let expected: Vec<&str> = m.fails.split(" | ").map(str::trim).collect();
+    let mut problems = Vec::new();
+    if !expected.iter().any(|e| failed.name.starts_with(e)) {
+        problems.push(format!(
+            "failed at `{}` instead of `{}`",
+            failed.name, m.fails
+        ));
+    }
+    let message = failed.full_message();
+    for word in &m.says {
+        if !message.contains(word.as_str()) {
+            problems.push(format!("its verdict does not say `{word}`"));
+        }
+    }
+    if took > VERDICT_WITHIN {
+        problems.push(format!("its verdict took {took:?}"));
+    }
+    let left = common::processes_running(exe);
+    if !left.is_empty() {
+        problems.push(format!("processes left running: {left:?}"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} ({}): {}\n--- its verdict ---\n{}: {}\n{message}",
+            m.bin,
+            m.bug,
+            problems.join("; "),
+            failed.status.as_str(),
+            failed.name
+        ))
+    }
+}

@@ -1,0 +1,23 @@
+//! mutant of: client_timeouts
+//! bug: gives up in time and prints `timeout`, but exits with status 0
+//! fails: gives up after NETLINGS_TIMEOUT_MS
+//! says: must exit non-zero
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+fn main() -> std::io::Result<()> {
+    let timeout: u64 = std::env::var("NETLINGS_TIMEOUT_MS")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut stream = TcpStream::connect(std::env::var("NETLINGS_ADDR").unwrap())?;
+    stream.set_read_timeout(Some(Duration::from_millis(timeout)))?;
+    stream.write_all(b"PING\n")?;
+    let mut reply = String::new();
+    match BufReader::new(stream).read_line(&mut reply) {
+        Ok(_) => print!("{reply}"),
+        Err(_) => println!("timeout"),
+    }
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! mutant of: line_protocol
+//! bug: closes the connection after answering a bad request
+//! fails: answers `ERR <reason>` to bad requests and keeps the connection
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+
+fn main() -> std::io::Result<()> {
+    let listener = TcpListener::bind(std::env::var("NETLINGS_ADDR").unwrap())?;
+    for stream in listener.incoming() {
+        let stream = stream?;
+        std::thread::spawn(move || serve(stream));
+    }
+    Ok(())
+}
+
+fn serve(stream: TcpStream) -> std::io::Result<()> {
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 0 {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        let reply = match parts[..] {
+            [op, a, b] => match (a.parse::<i64>(), b.parse::<i64>()) {
+                (Ok(a), Ok(b)) if op == "ADD" => a.wrapping_add(b).to_string(),
+                (Ok(a), Ok(b)) if op == "MUL" => a.wrapping_mul(b).to_string(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        if reply.is_empty() {
+            writer.write_all(b"ERR bad request\n")?;
+            return Ok(());
+        }
+        writer.write_all(format!("{reply}\n").as_bytes())?;
+        line.clear();
+    }
+    Ok(())
+}
