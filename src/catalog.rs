@@ -42,6 +42,18 @@ pub struct Question {
     pub text: String,
 }
 
+impl Question {
+    /// "Q1" for `q01`: how the cards are numbered for people.
+    pub fn label(&self) -> String {
+        question_label(&self.id)
+    }
+}
+
+/// "Q1" for "q01", "Q14" for "q14".
+pub fn question_label(id: &str) -> String {
+    format!("Q{}", id.trim_start_matches('q').trim_start_matches('0'))
+}
+
 #[derive(Debug, Clone)]
 pub struct Exercise {
     pub name: String,
@@ -420,7 +432,7 @@ hint = "loop"
     fn syntax_error_has_its_line() {
         let bad = GOOD.replace("kind = \"server\"", "kind = server");
         let e = parse(&bad).unwrap_err();
-        assert_eq!(e.line, 16, "{e}");
+        assert_eq!(e.line, 15, "{e}");
     }
 
     #[test]
@@ -430,7 +442,7 @@ hint = "loop"
             "topic = \"01_socket\"\nquestions",
         );
         let e = parse(&bad).unwrap_err();
-        assert_eq!(e.line, 14, "{e}");
+        assert_eq!(e.line, 13, "{e}");
         assert!(e.message.contains("unknown topic `01_socket`"), "{e}");
     }
 
@@ -438,10 +450,10 @@ hint = "loop"
     fn unknown_kind_and_field_are_reported() {
         let bad = GOOD.replace("kind = \"server\"", "kind = \"daemon\"");
         let e = parse(&bad).unwrap_err();
-        assert_eq!(e.line, 16, "{e}");
+        assert_eq!(e.line, 15, "{e}");
         let bad = GOOD.replace("hint = \"loop\"", "hint = \"loop\"\nhnit = \"x\"");
         let e = parse(&bad).unwrap_err();
-        assert_eq!(e.line, 18, "{e}");
+        assert_eq!(e.line, 17, "{e}");
         assert!(e.message.contains("hnit"), "{e}");
     }
 
@@ -450,7 +462,7 @@ hint = "loop"
         let dup = format!("{GOOD}{}", &GOOD[GOOD.find("[[exercise]]").unwrap()..]);
         let e = parse(&dup).unwrap_err();
         assert!(e.message.contains("defined twice"), "{e}");
-        assert_eq!(e.line, 19, "{e}");
+        assert_eq!(e.line, 18, "{e}");
         let bad = GOOD.replace("name = \"tcp_echo_server\"", "name = \"Tcp-Echo\"");
         assert!(
             parse(&bad)
@@ -464,7 +476,7 @@ hint = "loop"
     fn unknown_question_is_reported() {
         let bad = GOOD.replace("questions = [\"q01\"]", "questions = [\"q02\"]");
         let e = parse(&bad).unwrap_err();
-        assert_eq!(e.line, 15);
+        assert_eq!(e.line, 14);
         assert!(e.message.contains("q02"));
     }
 

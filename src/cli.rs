@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use colored::Colorize;
 
 use crate::cargo::Show;
-use crate::catalog::{Catalog, Exercise};
+use crate::catalog::{Catalog, Exercise, question_label};
 use crate::grade::{self, Options, Which};
 use crate::harness::{Limits, Rng};
 use crate::report::{self, ExerciseReport, Status, Summary};
@@ -33,6 +33,12 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Re-grade the current exercise on every save (the default command)
+    Watch {
+        /// Poll for changes instead of using file-system events
+        #[arg(long)]
+        poll: bool,
+    },
     /// Every exercise with its topic, question and status
     List,
     /// Build and grade one exercise (the current one by default)
@@ -198,7 +204,7 @@ impl App {
             .questions
             .iter()
             .filter_map(|q| self.catalog.question(q))
-            .map(|q| format!("{}. {}", q.id.to_uppercase(), q.text))
+            .map(|q| format!("{}. {}", q.label(), q.text))
             .collect()
     }
 }
@@ -209,6 +215,9 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
     };
     let app = App::load()?;
     match command {
+        Command::Watch { poll } => {
+            crate::watch::run(app, crate::watch::WatchOptions { poll }).await
+        }
         Command::List => list(&app),
         Command::Run {
             name,
@@ -244,7 +253,7 @@ fn list(app: &App) -> Result<ExitCode> {
         } else {
             "pending".yellow().to_string()
         };
-        let questions: Vec<String> = e.questions.iter().map(|q| q.to_uppercase()).collect();
+        let questions: Vec<String> = e.questions.iter().map(|q| question_label(q)).collect();
         println!(
             "{mark} {:<26} {:<9} {:<8} {}",
             e.name,

@@ -175,6 +175,6 @@ mod tests {
         let e = State::load(dir.path()).unwrap_err();
         assert_eq!(e.line, 2, "{e}");
         let text = e.to_string();
-        assert!(text.contains("mv .netlings-state.toml"), "{text}");
+        assert!(text.contains("mv ") && text.contains(".netlings-state.toml.bad"), "{text}");
     }
 }

@@ -22,7 +22,7 @@ pub struct Request {
 pub fn random_request(rng: &mut Rng) -> Request {
     let a = rng.range_i64(-1_000_000, 1_000_000);
     let b = rng.range_i64(-1_000_000, 1_000_000);
-    if rng.next_u64() % 2 == 0 {
+    if rng.next_u64().is_multiple_of(2) {
         Request {
             line: format!("ADD {a} {b}\n"),
             reply: format!("{}\n", a + b),

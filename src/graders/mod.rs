@@ -85,7 +85,7 @@ pub async fn accept_client(
                 "your program {} without connecting to NETLINGS_ADDR",
                 exit.summary
             ))
-            .because(exit.detail.unwrap_or_default()))
+            .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
         }
         () = tokio::time::sleep(within) => Err(Failure::timeout(format!(
             "your program did not connect to NETLINGS_ADDR ({}) within {} s",
@@ -117,7 +117,7 @@ pub fn expect_success(program: &Program, status: ExitStatus) -> Result<(), Failu
     }
     let exit = describe_exit(status, &program.stderr_text());
     Err(Failure::fail(format!("your program {}", exit.summary))
-        .because(exit.detail.unwrap_or_default()))
+        .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
 }
 
 /// The program's stdout lines, without trailing `\r`.

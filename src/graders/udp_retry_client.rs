@@ -183,7 +183,7 @@ async fn next_datagram(
             }
             let exit = crate::harness::process::describe_exit(status, &program.stderr_text());
             Err(Failure::fail(format!("your program {} without sending {what}", exit.summary))
-                .because(exit.detail.unwrap_or_default()))
+                .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
         }
     }
 }

@@ -74,7 +74,7 @@ pub struct Failure {
     pub status: Status,
     /// What happened, as observed.
     pub message: String,
-    pub mismatch: Option<Mismatch>,
+    pub mismatch: Option<Box<Mismatch>>,
     /// The likely causes, in the learner's terms. Left out when the program
     /// crashed: the crash is the cause then.
     pub hints: Vec<String>,
@@ -118,11 +118,11 @@ impl Failure {
         Failure {
             status: Status::Fail,
             message: message.into(),
-            mismatch: Some(Mismatch {
+            mismatch: Some(Box::new(Mismatch {
                 what: what.into(),
                 expected: expected.into(),
                 actual: actual.into(),
-            }),
+            })),
             hints: Vec::new(),
         }
     }
@@ -136,8 +136,11 @@ impl Failure {
         self
     }
 
-    /// Adds a line of fact to the message.
+    /// Adds a line of fact to the message (nothing if `line` is empty).
     pub fn and(mut self, line: impl AsRef<str>) -> Failure {
+        if line.as_ref().trim().is_empty() {
+            return self;
+        }
         if !self.message.is_empty() {
             self.message.push('\n');
         }
@@ -284,7 +287,7 @@ impl Grading {
                     name: name.to_string(),
                     status: failure.status,
                     message,
-                    mismatch: failure.mismatch,
+                    mismatch: failure.mismatch.map(|m| *m),
                     transcript,
                     reproduce,
                     program_output,
@@ -304,7 +307,7 @@ impl Grading {
             name: name.to_string(),
             status: failure.status,
             message,
-            mismatch: failure.mismatch,
+            mismatch: failure.mismatch.map(|m| *m),
             transcript,
             reproduce: None,
             program_output,

@@ -248,9 +248,9 @@ impl Program {
 
     /// TERM to the whole group, KILL after a grace period, and reap.
     pub async fn stop(&mut self) -> Option<ExitStatus> {
-        self.ended_by_netlings
-            .store(true, std::sync::atomic::Ordering::SeqCst);
         if self.exit_status().is_none() {
+            self.ended_by_netlings
+                .store(true, std::sync::atomic::Ordering::SeqCst);
             signal_group(self.pgid, libc::SIGTERM);
             if tokio::time::timeout(TERM_GRACE, self.exited())
                 .await
@@ -314,8 +314,10 @@ impl Drop for Program {
     fn drop(&mut self) {
         // Whatever happened, nothing of this program outlives its grade.
         if !self.stopped {
-            self.ended_by_netlings
-                .store(true, std::sync::atomic::Ordering::SeqCst);
+            if self.exit_status().is_none() {
+                self.ended_by_netlings
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+            }
             signal_group(self.pgid, libc::SIGKILL);
         }
         live_groups(|g| g.remove(&self.pgid));
@@ -372,8 +374,10 @@ impl ProgramWatch {
     /// Kills the program's whole process group and waits until the leader
     /// is reaped and no process of the group is left (bounded).
     pub async fn terminate(&self) {
-        self.ended_by_netlings
-            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if self.exit_status().is_none() {
+            self.ended_by_netlings
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         signal_group(self.pgid, libc::SIGKILL);
         let _ = tokio::time::timeout(Duration::from_secs(5), wait_exit(self.exit.clone())).await;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(2);

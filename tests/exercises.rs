@@ -1,0 +1,108 @@
+//! Every solution passes its grader; every untouched stub fails it, with
+//! the message its TODO is about.
+
+mod common;
+
+use netlings::cargo::Show;
+use netlings::catalog::{Catalog, Exercise, Kind};
+use netlings::grade::{Options, Which, build_and_grade};
+use netlings::harness::Limits;
+use netlings::report::Status;
+use netlings::workspace::Workspace;
+
+/// Stubs that are buggy programs rather than `todo!()`s, and the words
+/// their failure must use.
+const BUG_STUBS: &[(&str, &str)] = &[
+    ("send_all", "write_all() loops until every byte is sent"),
+    ("concurrent_server", "serves one connection at a time"),
+    ("client_timeouts", "without a read timeout"),
+];
+
+fn programs(catalog: &Catalog) -> Vec<Exercise> {
+    catalog
+        .exercises
+        .iter()
+        .filter(|e| e.kind != Kind::Quiz)
+        .cloned()
+        .collect()
+}
+
+fn options(which: Which) -> Options {
+    Options {
+        which,
+        seed: common::seed(),
+        limits: Limits::default(),
+        jobs: 2,
+        show: Show::Quiet,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_solution_passes() {
+    let root = common::repo_root();
+    let catalog = Catalog::load(&root).unwrap();
+    let reports = build_and_grade(&programs(&catalog), &root, &options(Which::Solution))
+        .await
+        .unwrap();
+    let failed: Vec<String> = reports
+        .iter()
+        .filter(|r| r.status != Status::Pass)
+        .map(netlings::report::human::exercise)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "solutions failing:\n{}",
+        failed.join("\n")
+    );
+}
+
+/// The text of the stub's first `todo!("…")`.
+fn todo_message(source: &str) -> Option<String> {
+    let start = source.find("todo!(\"")? + "todo!(\"".len();
+    let end = source[start..].find('"')?;
+    Some(source[start..start + end].to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_stub_fails_with_the_message_of_its_todo() {
+    let root = common::repo_root();
+    let catalog = Catalog::load(&root).unwrap();
+    let exercises = programs(&catalog);
+    let reports = build_and_grade(&exercises, &root, &options(Which::Exercise))
+        .await
+        .unwrap();
+    let mut problems = Vec::new();
+    for (exercise, report) in exercises.iter().zip(&reports) {
+        let source = std::fs::read_to_string(root.join(Workspace::exercise_rel(exercise))).unwrap();
+        let expected = BUG_STUBS
+            .iter()
+            .find(|(name, _)| *name == exercise.name)
+            .map(|(_, words)| words.to_string())
+            .or_else(|| todo_message(&source))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: stub has no todo!(\"…\") and no entry in BUG_STUBS",
+                    exercise.name
+                )
+            });
+        let Some(failed) = report.checks.iter().find(|c| c.status != Status::Pass) else {
+            problems.push(format!("{}: the untouched stub PASSES", exercise.name));
+            continue;
+        };
+        if failed.name == "compiles" {
+            problems.push(format!(
+                "{}: the stub does not compile:\n{}",
+                exercise.name, failed.message
+            ));
+            continue;
+        }
+        let message = failed.full_message();
+        if !message.contains(&expected) {
+            problems.push(format!(
+                "{}: failed at `{}` without saying `{expected}`:\n{message}",
+                exercise.name, failed.name
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
