@@ -1,13 +1,20 @@
 //! Building exercise binaries with cargo: one invocation for any number of
 //! bins, cargo's own diagnostics kept per bin for the learner.
+//!
+//! cargo runs in a process group of its own, so a build that is no longer
+//! wanted (watch mode: a newer save arrived) is stopped with its rustc
+//! children by dropping the future.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::harness::process::GroupGuard;
 
 /// The package holding every stub and solution as a `[[bin]]`.
 pub const EXERCISES_PACKAGE: &str = "netlings-exercises";
@@ -25,7 +32,7 @@ pub enum Show {
 pub struct Build {
     /// Executables that built, by bin name.
     pub bins: HashMap<String, PathBuf>,
-    /// Rendered compiler errors (and the warnings around them), by bin name.
+    /// Rendered compiler errors, by bin name.
     pub errors: HashMap<String, String>,
     /// Output of cargo itself when it failed for no particular bin.
     pub cargo_error: Option<String>,
@@ -60,13 +67,23 @@ fn cargo_program() -> std::ffi::OsString {
 
 /// Builds `bins` of the exercises package in one cargo call, going on past
 /// failures so every bin that can build does.
-pub fn build(root: &Path, bins: &[String], show: Show) -> Result<Build> {
-    build_package(root, EXERCISES_PACKAGE, bins, show)
+pub async fn build(root: &Path, bins: &[String], show: Show) -> Result<Build> {
+    build_package(root, EXERCISES_PACKAGE, bins, show, None).await
 }
 
+/// A line of cargo's progress ("Compiling tokio v1.48.0"), for screens that
+/// show a build as it goes.
+pub type Progress = tokio::sync::mpsc::UnboundedSender<String>;
+
 /// Builds `bins` of `package` (all its bins when `bins` is empty).
-pub fn build_package(root: &Path, package: &str, bins: &[String], show: Show) -> Result<Build> {
-    let mut cmd = Command::new(cargo_program());
+pub async fn build_package(
+    root: &Path,
+    package: &str,
+    bins: &[String],
+    show: Show,
+    progress: Option<Progress>,
+) -> Result<Build> {
+    let mut cmd = tokio::process::Command::new(cargo_program());
     cmd.current_dir(root)
         .arg("build")
         .arg("-p")
@@ -77,7 +94,8 @@ pub fn build_package(root: &Path, package: &str, bins: &[String], show: Show) ->
             _ => "--message-format=json",
         })
         .stdout(Stdio::piped())
-        .stdin(Stdio::null());
+        .stdin(Stdio::null())
+        .process_group(0);
     if bins.is_empty() {
         cmd.arg("--bins");
     }
@@ -99,18 +117,26 @@ pub fn build_package(root: &Path, package: &str, bins: &[String], show: Show) ->
     let mut child = cmd
         .spawn()
         .context("running cargo (is Rust installed? see README.md)")?;
-    let stderr_reader = child.stderr.take().map(|mut err| {
-        std::thread::spawn(move || {
+    let mut guard = GroupGuard::new(child.id().context("cargo vanished as it started")? as i32);
+    let stderr_reader = child.stderr.take().map(|err| {
+        tokio::spawn(async move {
             let mut text = String::new();
-            let _ = std::io::Read::read_to_string(&mut err, &mut text);
+            let mut lines = BufReader::new(err).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(progress) = &progress {
+                    let _ = progress.send(line.trim().to_string());
+                }
+                text.push_str(&line);
+                text.push('\n');
+            }
             text
         })
     });
 
     let mut build = Build::default();
     let stdout = child.stdout.take().context("cargo's stdout")?;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.context("reading cargo's output")?;
+    let mut lines = BufReader::new(stdout).lines();
+    while let Some(line) = lines.next_line().await.context("reading cargo's output")? {
         let Ok(msg) = serde_json::from_str::<Message>(&line) else {
             continue;
         };
@@ -123,10 +149,9 @@ pub fn build_package(root: &Path, package: &str, bins: &[String], show: Show) ->
                     continue;
                 };
                 if let Show::Live { .. } = show {
-                    let mut err = std::io::stderr().lock();
-                    let _ = err.write_all(rendered.as_bytes());
+                    let _ = std::io::stderr().lock().write_all(rendered.as_bytes());
                 }
-                if diag.level == "error" || diag.level == "error: internal compiler error" {
+                if diag.level.starts_with("error") {
                     build
                         .errors
                         .entry(target.name)
@@ -142,18 +167,19 @@ pub fn build_package(root: &Path, package: &str, bins: &[String], show: Show) ->
             _ => {}
         }
     }
-    let status = child.wait().context("waiting for cargo")?;
-    let stderr = stderr_reader
-        .and_then(|h| h.join().ok())
-        .unwrap_or_default();
+    let status = child.wait().await.context("waiting for cargo")?;
+    guard.disarm();
+    let stderr = match stderr_reader {
+        Some(handle) => handle.await.unwrap_or_default(),
+        None => String::new(),
+    };
     if !status.success() {
         // Bins that failed without a diagnostic of their own (a dependency
         // failed, cargo itself failed): say so with cargo's own words.
-        let missing: Vec<&String> = bins
+        let missing = bins
             .iter()
-            .filter(|b| !build.bins.contains_key(*b) && !build.errors.contains_key(*b))
-            .collect();
-        if !missing.is_empty() || build.errors.is_empty() {
+            .any(|b| !build.bins.contains_key(b) && !build.errors.contains_key(b));
+        if missing || build.errors.is_empty() {
             let text = if stderr.trim().is_empty() {
                 "cargo failed (its messages are above)".to_string()
             } else {

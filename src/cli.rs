@@ -12,7 +12,7 @@ use colored::Colorize;
 use crate::cargo::Show;
 use crate::catalog::{Catalog, Exercise, question_label};
 use crate::grade::{self, Options, Which};
-use crate::harness::{Limits, Rng};
+use crate::harness::Rng;
 use crate::report::{self, ExerciseReport, Status, Summary};
 use crate::state::State;
 use crate::workspace::{Reset, Workspace};
@@ -278,17 +278,16 @@ async fn run(app: &App, name: Option<&str>, seed: Option<u64>, solution: bool) -
     let exercise = app.current_or(name)?.clone();
     print_header(app, &exercise);
     let color = std::io::stderr().is_terminal();
-    let options = Options {
-        which: if solution {
+    let options = Options::new(
+        if solution {
             Which::Solution
         } else {
             Which::Exercise
         },
-        seed: seed.unwrap_or_else(Rng::fresh_seed),
-        limits: Limits::default(),
-        jobs: 1,
-        show: Show::Live { color },
-    };
+        seed.unwrap_or_else(Rng::fresh_seed),
+        1,
+        Show::Live { color },
+    );
     let report = grade::build_and_grade(std::slice::from_ref(&exercise), &app.ws.root, &options)
         .await?
         .remove(0);
@@ -363,17 +362,16 @@ async fn verify(
             .collect::<Result<_>>()?
     };
     let started = Instant::now();
-    let options = Options {
-        which: if solutions {
+    let options = Options::new(
+        if solutions {
             Which::Solution
         } else {
             Which::Exercise
         },
-        seed: seed.unwrap_or_else(Rng::fresh_seed),
-        limits: Limits::default(),
-        jobs: jobs.unwrap_or_else(default_jobs),
-        show: Show::Quiet,
-    };
+        seed.unwrap_or_else(Rng::fresh_seed),
+        jobs.unwrap_or_else(default_jobs),
+        Show::Quiet,
+    );
     if format == Format::Human {
         eprintln!(
             "building and grading {} exercise{} ({} at a time, seed {})…",

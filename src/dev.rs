@@ -11,7 +11,7 @@ use crate::cargo::Show;
 use crate::catalog::{Catalog, Kind};
 use crate::cli::{App, DevCommand, default_jobs};
 use crate::grade::{self, Options, Which};
-use crate::harness::{Limits, Rng};
+use crate::harness::Rng;
 use crate::report::Status;
 use crate::workspace::Workspace;
 
@@ -182,13 +182,7 @@ async fn check(app: &App, jobs: usize) -> Result<ExitCode> {
         .collect();
     let mut problems = Vec::new();
     for (which, want) in [(Which::Solution, true), (Which::Exercise, false)] {
-        let options = Options {
-            which,
-            seed: Rng::fresh_seed(),
-            limits: Limits::default(),
-            jobs,
-            show: Show::Quiet,
-        };
+        let options = Options::new(which, Rng::fresh_seed(), jobs, Show::Quiet);
         for r in grade::build_and_grade(&programs, &app.ws.root, &options).await? {
             let passed = r.status == Status::Pass;
             let label = if which == Which::Solution {

@@ -35,6 +35,24 @@ pub struct Options {
     pub limits: Limits,
     pub jobs: usize,
     pub show: Show,
+    /// cargo's progress lines, for a screen that shows the build.
+    pub build_progress: Option<cargo::Progress>,
+    /// Each report as soon as it is ready (reports still come back in order).
+    pub reports: Option<tokio::sync::mpsc::UnboundedSender<ExerciseReport>>,
+}
+
+impl Options {
+    pub fn new(which: Which, seed: u64, jobs: usize, show: Show) -> Options {
+        Options {
+            which,
+            seed,
+            limits: Limits::default(),
+            jobs,
+            show,
+            build_progress: None,
+            reports: None,
+        }
+    }
 }
 
 /// Grades an already built program.
@@ -139,12 +157,14 @@ pub async fn build_and_grade(
         .iter()
         .map(|e| bin_name(e, options.which))
         .collect();
-    let build = {
-        let root = root.to_path_buf();
-        let bins = bins.clone();
-        let show = options.show;
-        tokio::task::spawn_blocking(move || cargo::build(&root, &bins, show)).await??
-    };
+    let build = cargo::build_package(
+        root,
+        cargo::EXERCISES_PACKAGE,
+        &bins,
+        options.show,
+        options.build_progress.clone(),
+    )
+    .await?;
     let build_time = started.elapsed();
     let build = Arc::new(build);
     let permits = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
@@ -157,14 +177,20 @@ pub async fn build_and_grade(
         let options = options.clone();
         tasks.push(tokio::spawn(async move {
             let compiled = compile_check(&build, &bin, options.show, build_time);
-            let Some(path) = build.bins.get(&bin) else {
-                return report(&exercise, vec![compiled], build_time, options.seed);
+            let graded = match build.bins.get(&bin) {
+                None => report(&exercise, vec![compiled], build_time, options.seed),
+                Some(path) => {
+                    let _permit = permits.acquire().await.expect("semaphore open");
+                    let mut graded =
+                        grade_program(&exercise, path, &root, options.seed, options.limits).await;
+                    graded.checks.insert(0, compiled);
+                    graded.duration += build_time;
+                    graded
+                }
             };
-            let _permit = permits.acquire().await.expect("semaphore open");
-            let mut graded =
-                grade_program(&exercise, path, &root, options.seed, options.limits).await;
-            graded.checks.insert(0, compiled);
-            graded.duration += build_time;
+            if let Some(tx) = &options.reports {
+                let _ = tx.send(graded.clone());
+            }
             graded
         }));
     }

@@ -175,6 +175,9 @@ mod tests {
         let e = State::load(dir.path()).unwrap_err();
         assert_eq!(e.line, 2, "{e}");
         let text = e.to_string();
-        assert!(text.contains("mv ") && text.contains(".netlings-state.toml.bad"), "{text}");
+        assert!(
+            text.contains("mv ") && text.contains(".netlings-state.toml.bad"),
+            "{text}"
+        );
     }
 }

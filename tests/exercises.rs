@@ -6,7 +6,6 @@ mod common;
 use netlings::cargo::Show;
 use netlings::catalog::{Catalog, Exercise, Kind};
 use netlings::grade::{Options, Which, build_and_grade};
-use netlings::harness::Limits;
 use netlings::report::Status;
 use netlings::workspace::Workspace;
 
@@ -28,13 +27,7 @@ fn programs(catalog: &Catalog) -> Vec<Exercise> {
 }
 
 fn options(which: Which) -> Options {
-    Options {
-        which,
-        seed: common::seed(),
-        limits: Limits::default(),
-        jobs: 2,
-        show: Show::Quiet,
-    }
+    Options::new(which, common::seed(), 2, Show::Quiet)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -25,7 +25,9 @@ async fn every_mutant_fails_with_the_check_that_names_its_bug() {
     let catalog = Catalog::load(&root).expect("exercises.toml loads");
     let mutants = mutants(&root).expect("mutant headers parse");
     assert!(mutants.len() >= 30, "only {} mutants", mutants.len());
-    let build = build_package(&root, MUTANTS_PACKAGE, &[], Show::Quiet).expect("cargo runs");
+    let build = build_package(&root, MUTANTS_PACKAGE, &[], Show::Quiet, None)
+        .await
+        .expect("cargo runs");
     assert!(
         build.errors.is_empty() && build.cargo_error.is_none(),
         "mutants do not build: {:?} {:?}",

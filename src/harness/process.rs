@@ -56,6 +56,38 @@ fn signal_group(pgid: i32, signal: i32) {
     }
 }
 
+/// Owns a process group that is not a [`Program`] (e.g. a cargo build):
+/// registered for [`kill_all`], killed when dropped unless [`disarm`]ed.
+///
+/// [`disarm`]: GroupGuard::disarm
+#[must_use = "dropping the guard kills the group"]
+pub struct GroupGuard {
+    pgid: i32,
+    armed: bool,
+}
+
+impl GroupGuard {
+    pub fn new(pgid: i32) -> GroupGuard {
+        live_groups(|g| g.insert(pgid));
+        GroupGuard { pgid, armed: true }
+    }
+
+    /// The group ended by itself: nothing to kill.
+    pub fn disarm(&mut self) {
+        self.armed = false;
+        live_groups(|g| g.remove(&self.pgid));
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            signal_group(self.pgid, libc::SIGKILL);
+            live_groups(|g| g.remove(&self.pgid));
+        }
+    }
+}
+
 /// One output stream, kept with a cap.
 #[derive(Debug, Default)]
 pub struct Captured {
