@@ -117,6 +117,7 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async {
         tokio::spawn(async {
             if tokio::signal::ctrl_c().await.is_ok() {
+                crate::watch::restore_terminal();
                 crate::harness::process::kill_all();
                 eprintln!("\ninterrupted: every program netlings started has been stopped");
                 std::process::exit(130);
