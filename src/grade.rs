@@ -168,14 +168,16 @@ pub async fn build_and_grade(
     let build_time = started.elapsed();
     let build = Arc::new(build);
     let permits = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
-    let mut tasks = Vec::new();
-    for (exercise, bin) in exercises.iter().zip(bins) {
+    // A JoinSet aborts its tasks when dropped: cancelling this future (watch
+    // mode, a newer save) cancels every grade it started.
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, (exercise, bin)) in exercises.iter().zip(bins).enumerate() {
         let exercise = exercise.clone();
         let build = build.clone();
         let permits = permits.clone();
         let root = root.to_path_buf();
         let options = options.clone();
-        tasks.push(tokio::spawn(async move {
+        tasks.spawn(async move {
             let compiled = compile_check(&build, &bin, options.show, build_time);
             let graded = match build.bins.get(&bin) {
                 None => report(&exercise, vec![compiled], build_time, options.seed),
@@ -191,28 +193,32 @@ pub async fn build_and_grade(
             if let Some(tx) = &options.reports {
                 let _ = tx.send(graded.clone());
             }
-            graded
-        }));
+            (index, graded)
+        });
     }
-    let mut reports = Vec::new();
-    for (task, exercise) in tasks.into_iter().zip(exercises) {
-        reports.push(match task.await {
-            Ok(report) => report,
-            // A bug in netlings itself: reported as an error of this
-            // exercise, never a crash of the whole run.
-            Err(e) => {
+    let mut reports: Vec<Option<ExerciseReport>> = vec![None; exercises.len()];
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((index, graded)) => reports[index] = Some(graded),
+            // A panic in netlings itself: that exercise gets an error below.
+            Err(e) if e.is_panic() => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(reports
+        .into_iter()
+        .zip(exercises)
+        .map(|(graded, exercise)| {
+            graded.unwrap_or_else(|| {
                 let check = Check {
                     status: Status::Error,
-                    message: format!(
-                        "netlings failed while grading (a bug in netlings, please report it): {e}"
-                    ),
+                    message: "netlings failed while grading this exercise (a bug in netlings, please report it)".into(),
                     ..Check::passed("grading", Duration::ZERO)
                 };
                 report(exercise, vec![check], started.elapsed(), options.seed)
-            }
-        });
-    }
-    Ok(reports)
+            })
+        })
+        .collect())
 }
 
 /// Removes terminal color codes (cargo's rendered diagnostics) for files.

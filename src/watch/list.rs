@@ -149,16 +149,10 @@ impl List {
                 self.typing = true;
                 self.search.clear();
             }
-            KeyCode::Char('c') | KeyCode::Enter => {
-                if at.is_some() {
-                    return Action::Continue(catalog.exercises[self.selected].name.clone());
-                }
+            KeyCode::Char('c') | KeyCode::Enter if at.is_some() => {
+                return Action::Continue(catalog.exercises[self.selected].name.clone());
             }
-            KeyCode::Char('r') => {
-                if at.is_some() {
-                    self.confirm_reset = true;
-                }
-            }
+            KeyCode::Char('r') if at.is_some() => self.confirm_reset = true,
             KeyCode::Esc | KeyCode::Char('l') | KeyCode::Char('b') => return Action::Back,
             KeyCode::Char('q') => return Action::Quit,
             _ => {}

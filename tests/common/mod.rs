@@ -61,10 +61,13 @@ pub fn fixture() -> tempfile::TempDir {
     dir
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
         let path = entry.path();
+        if entry.file_name() == "target" {
+            continue;
+        }
         if path.is_dir() {
             copy_dir(&path, &to.join(entry.file_name()));
         } else {

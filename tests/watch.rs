@@ -1,0 +1,334 @@
+//! Watch mode, driven through a pseudo-terminal as a learner uses it: each
+//! test runs the real binary in a scratch checkout and waits (with a
+//! deadline) for the screen to show what it expects. No fixed sleeps.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use expectrl::session::OsSession;
+use expectrl::{ControlCode, Expect, Session};
+
+/// How long the screen may take to show something (a build is included).
+const SCREEN: Duration = Duration::from_secs(60);
+
+/// A scratch checkout: the workspace's sources without `target/`. Final
+/// binaries go to its own target dir; compiled dependencies are shared with
+/// the real one (cargo's build-dir), so nothing is built twice.
+struct Checkout {
+    dir: tempfile::TempDir,
+}
+
+impl Checkout {
+    fn new() -> Checkout {
+        let dir = tempfile::tempdir().unwrap();
+        let root = common::repo_root();
+        for file in ["Cargo.toml", "Cargo.lock", "build.rs", "exercises.toml"] {
+            std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
+        }
+        for sub in ["src", "exercises", "solutions", "tests/mutants"] {
+            common::copy_dir(&root.join(sub), &dir.path().join(sub));
+        }
+        // cargo names a workspace member's artifacts after its path relative
+        // to the workspace, the same in every scratch checkout: a version of
+        // its own keeps this checkout's bins apart in the shared build dir.
+        let manifest = dir.path().join("exercises/Cargo.toml");
+        let unique = dir
+            .path()
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("x")
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "");
+        let text = std::fs::read_to_string(&manifest).unwrap().replacen(
+            "version = \"0.1.0\"",
+            &format!("version = \"0.1.0-{unique}\""),
+            1,
+        );
+        std::fs::write(&manifest, text).unwrap();
+        Checkout { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn state(&self) -> String {
+        std::fs::read_to_string(self.path(".netlings-state.toml")).unwrap_or_default()
+    }
+
+    /// Saves the reference solution over the learner's file.
+    fn solve(&self, topic_and_name: &str) {
+        let solution =
+            std::fs::read_to_string(self.path(&format!("solutions/{topic_and_name}.rs"))).unwrap();
+        self.save(topic_and_name, &solution);
+    }
+
+    fn save(&self, topic_and_name: &str, text: &str) {
+        let path = self.path(&format!("exercises/{topic_and_name}.rs"));
+        // Write beside and rename over, as many editors do.
+        let tmp = path.with_extension("rs.swp");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+
+    /// netlings in a pseudo-terminal of 120 × 60, in this checkout.
+    fn netlings(&self, args: &[&str], env: &[(&str, &str)]) -> OsSession {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_netlings"));
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .env("NETLINGS_HYPERLINKS", "0")
+            .env_remove("NETLINGS_ROOT")
+            .env_remove("NETLINGS_STATE")
+            .env("CARGO_TARGET_DIR", self.path("target"))
+            .env("CARGO_BUILD_BUILD_DIR", common::repo_root().join("target"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut session = Session::spawn(cmd).expect("a pseudo-terminal");
+        session.get_process_mut().set_window_size(120, 60).unwrap();
+        session.set_expect_timeout(Some(SCREEN));
+        session
+    }
+}
+
+/// Waits for `text` on the screen; returns what came before it.
+fn wait_for(session: &mut OsSession, text: &str) -> String {
+    match session.expect(text) {
+        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
+        Err(e) => {
+            let mut rest = vec![0u8; 1 << 16];
+            let n = session.try_read(&mut rest).unwrap_or(0);
+            panic!(
+                "the screen never showed {text:?}: {e}\nlast output:\n{}",
+                String::from_utf8_lossy(&rest[..n])
+            )
+        }
+    }
+}
+
+fn quit(session: &mut OsSession) -> String {
+    session.send("q").unwrap();
+    let rest = wait_for(session, "picks up where you left off");
+    assert!(
+        rest.contains("\x1b[?1049l"),
+        "the alternate screen was not left: the terminal is not restored"
+    );
+    rest
+}
+
+#[test]
+fn a_saved_solution_passes_without_a_key_press_and_progress_survives() {
+    let checkout = Checkout::new();
+    let mut s = checkout.netlings(&[], &[]);
+    wait_for(&mut s, "Q2. How would you implement");
+    wait_for(&mut s, "FAIL tcp_echo_server");
+    assert!(!checkout.state().contains("done = [\"tcp_echo_server\""));
+
+    checkout.solve("01_sockets/tcp_echo_server");
+    wait_for(&mut s, "Checking…");
+    wait_for(&mut s, "PASS tcp_echo_server");
+    wait_for(&mut s, "Press n for the next exercise");
+    assert!(
+        checkout.state().contains("tcp_echo_server"),
+        "{}",
+        checkout.state()
+    );
+
+    // n walks to the next exercise, which is graded at once.
+    s.send("n").unwrap();
+    wait_for(&mut s, "netlings · tcp_client");
+    wait_for(&mut s, "FAIL tcp_client");
+    quit(&mut s);
+
+    // Coming back: the same place.
+    let mut again = checkout.netlings(&[], &[]);
+    wait_for(&mut again, "netlings · tcp_client");
+    wait_for(&mut again, "1/");
+    quit(&mut again);
+}
+
+#[test]
+fn a_save_during_a_slow_grade_cancels_it_and_shows_only_the_newest_verdict() {
+    let checkout = Checkout::new();
+    let pid_file = checkout.path("slow.pid");
+    // A server that listens and never echoes: its grade waits seconds.
+    let slow = format!(
+        r#"fn main() {{
+    std::fs::write({pid:?}, std::process::id().to_string()).unwrap();
+    let l = std::net::TcpListener::bind(std::env::var("NETLINGS_ADDR").unwrap()).unwrap();
+    let mut held = Vec::new();
+    for s in l.incoming() {{ held.push(s.unwrap()); }}
+}}
+"#,
+        pid = pid_file.display().to_string()
+    );
+    let mut s = checkout.netlings(&[], &[]);
+    wait_for(&mut s, "FAIL tcp_echo_server");
+
+    checkout.save("01_sockets/tcp_echo_server", &slow);
+    wait_for(&mut s, "Checking…");
+    // The slow program is running (it wrote its pid) …
+    let deadline = Instant::now() + SCREEN;
+    while !pid_file.exists() {
+        assert!(Instant::now() < deadline, "the slow program never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // … when the solution is saved.
+    let saved = Instant::now();
+    checkout.solve("01_sockets/tcp_echo_server");
+    let before = wait_for(&mut s, "PASS tcp_echo_server");
+    assert!(
+        !before.contains("waited"),
+        "a verdict of the cancelled grade was shown:\n{before}"
+    );
+    assert!(
+        saved.elapsed() < Duration::from_secs(30),
+        "the newest save waited for the slow grade"
+    );
+    // SAFETY: signal 0 only asks whether the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0 && !is_zombie(pid);
+    assert!(
+        !alive,
+        "the cancelled grade's program {pid} is still running"
+    );
+    quit(&mut s);
+}
+
+fn is_zombie(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            stat.rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(true)
+}
+
+#[test]
+fn keys_hint_list_reset_and_quit() {
+    let checkout = Checkout::new();
+    let mut s = checkout.netlings(&[], &[]);
+    wait_for(&mut s, "FAIL tcp_echo_server");
+
+    // n before the exercise passes: it says why it stays.
+    s.send("n").unwrap();
+    wait_for(&mut s, "has not passed yet");
+
+    s.send("h").unwrap();
+    wait_for(&mut s, "hint:");
+    wait_for(&mut s, "write_all");
+
+    // The list: move down twice, continue there.
+    s.send("l").unwrap();
+    wait_for(&mut s, "netlings · exercises");
+    wait_for(&mut s, "pending udp_kv_server");
+    s.send("j").unwrap();
+    s.send("j").unwrap();
+    s.send("c").unwrap();
+    wait_for(&mut s, "netlings · udp_kv_server");
+    wait_for(&mut s, "FAIL udp_kv_server");
+
+    // The list filters and searches.
+    s.send("l").unwrap();
+    s.send("/").unwrap();
+    s.send("retry").unwrap();
+    wait_for(&mut s, "search: retry");
+    s.send("\r").unwrap();
+    s.send("\r").unwrap();
+    wait_for(&mut s, "netlings · udp_retry_client");
+
+    // x asks first; n keeps the file, y resets it and keeps a backup.
+    checkout.save(
+        "01_sockets/udp_retry_client",
+        "fn main() { /* my attempt */ }\n",
+    );
+    s.send("x").unwrap();
+    wait_for(&mut s, "Reset udp_retry_client to its original stub?");
+    s.send("n").unwrap();
+    wait_for(&mut s, "reset cancelled");
+    assert!(
+        std::fs::read_to_string(checkout.path("exercises/01_sockets/udp_retry_client.rs"))
+            .unwrap()
+            .contains("my attempt")
+    );
+    s.send("x").unwrap();
+    wait_for(&mut s, "Reset udp_retry_client to its original stub?");
+    s.send("y").unwrap();
+    wait_for(&mut s, "your version is kept at .netlings/backups/");
+    let restored =
+        std::fs::read_to_string(checkout.path("exercises/01_sockets/udp_retry_client.rs")).unwrap();
+    assert!(restored.contains("todo!("), "{restored}");
+    let backups: Vec<_> = std::fs::read_dir(checkout.path(".netlings/backups"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(backups.len(), 1);
+    assert!(
+        std::fs::read_to_string(backups[0].path())
+            .unwrap()
+            .contains("my attempt")
+    );
+
+    quit(&mut s);
+    assert!(
+        checkout.state().contains("current = \"udp_retry_client\""),
+        "{}",
+        checkout.state()
+    );
+}
+
+#[test]
+fn check_all_grades_every_exercise_with_live_progress() {
+    let checkout = Checkout::new();
+    checkout.solve("01_sockets/udp_kv_server");
+    let mut s = checkout.netlings(&[], &[]);
+    wait_for(&mut s, "FAIL tcp_echo_server");
+    s.send("c").unwrap();
+    wait_for(&mut s, "checking every exercise");
+    wait_for(&mut s, "Press any key to go back");
+    assert!(
+        checkout.state().contains("udp_kv_server"),
+        "{}",
+        checkout.state()
+    );
+    s.send(" ").unwrap();
+    wait_for(&mut s, "netlings · tcp_echo_server");
+    quit(&mut s);
+}
+
+#[test]
+fn ctrl_c_quits_cleanly() {
+    let checkout = Checkout::new();
+    let mut s = checkout.netlings(&[], &[]);
+    wait_for(&mut s, "netlings · tcp_echo_server");
+    s.send(ControlCode::EndOfText).unwrap();
+    let rest = wait_for(&mut s, "picks up where you left off");
+    assert!(rest.contains("\x1b[?1049l"), "terminal not restored");
+}
+
+#[test]
+fn polling_when_asked_and_when_the_watcher_fails() {
+    for (args, env, says) in [
+        (&["watch", "--poll"][..], &[][..], "noticed by polling"),
+        (
+            &[][..],
+            &[("NETLINGS_TEST_WATCHER_FAILS", "1")][..],
+            "the file watcher failed",
+        ),
+    ] {
+        let checkout = Checkout::new();
+        let mut s = checkout.netlings(args, env);
+        wait_for(&mut s, says);
+        wait_for(&mut s, "FAIL tcp_echo_server");
+        checkout.solve("01_sockets/tcp_echo_server");
+        wait_for(&mut s, "PASS tcp_echo_server");
+        quit(&mut s);
+    }
+}
