@@ -28,6 +28,9 @@ pub enum Kind {
     Quiz,
 }
 
+/// The grader of every quiz: answers against the expected ones.
+pub const QUIZ_GRADER: &str = "quiz";
+
 #[derive(Debug, Clone)]
 pub struct Topic {
     pub id: String,
@@ -286,7 +289,11 @@ impl Catalog {
                     format!("exercise `{name}` has an empty hint"),
                 ));
             }
-            let grader = e.grader.map_or_else(|| name.clone(), |g| g.into_inner());
+            let grader = match (e.grader, e.kind) {
+                (Some(g), _) => g.into_inner(),
+                (None, Kind::Quiz) => QUIZ_GRADER.to_string(),
+                (None, _) => name.clone(),
+            };
             exercises.push(Exercise {
                 name: e.name.into_inner(),
                 topic: e.topic.into_inner(),

@@ -150,7 +150,7 @@ impl App {
             .with_context(|| format!("reading {}", path.display()))?;
         let catalog = Catalog::parse(Path::new(Catalog::FILE), &text)?;
         catalog.check_graders(Path::new(Catalog::FILE), &text, |g| {
-            graders::lookup(g).is_some()
+            g == crate::catalog::QUIZ_GRADER || graders::lookup(g).is_some()
         })?;
         Ok(App { ws, catalog })
     }

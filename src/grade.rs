@@ -7,10 +7,12 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::cargo::{self, Build, Show};
-use crate::catalog::Exercise;
+use crate::catalog::{Exercise, Kind};
 use crate::graders;
 use crate::harness::{Failure, Grading, Limits};
+use crate::quiz::{AnswerKey, Quiz, Verdict};
 use crate::report::{Check, ExerciseReport, Status};
+use crate::workspace::Workspace;
 
 /// Which program of an exercise is graded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,14 +159,25 @@ pub async fn build_and_grade(
         .iter()
         .map(|e| bin_name(e, options.which))
         .collect();
-    let build = cargo::build_package(
-        root,
-        cargo::EXERCISES_PACKAGE,
-        &bins,
-        options.show,
-        options.build_progress.clone(),
-    )
-    .await?;
+    let programs: Vec<String> = exercises
+        .iter()
+        .zip(&bins)
+        .filter(|(e, _)| e.kind != Kind::Quiz)
+        .map(|(_, b)| b.clone())
+        .collect();
+    // Quizzes need no build; a run of quizzes alone never calls cargo.
+    let build = if programs.is_empty() {
+        cargo::Build::default()
+    } else {
+        cargo::build_package(
+            root,
+            cargo::EXERCISES_PACKAGE,
+            &programs,
+            options.show,
+            options.build_progress.clone(),
+        )
+        .await?
+    };
     let build_time = started.elapsed();
     let build = Arc::new(build);
     let permits = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
@@ -178,6 +191,13 @@ pub async fn build_and_grade(
         let root = root.to_path_buf();
         let options = options.clone();
         tasks.spawn(async move {
+            if exercise.kind == Kind::Quiz {
+                let graded = grade_quiz(&exercise, &root, options.which, options.seed);
+                if let Some(tx) = &options.reports {
+                    let _ = tx.send(graded.clone());
+                }
+                return (index, graded);
+            }
             let compiled = compile_check(&build, &bin, options.show, build_time);
             let graded = match build.bins.get(&bin) {
                 None => report(&exercise, vec![compiled], build_time, options.seed),
@@ -217,6 +237,98 @@ pub async fn build_and_grade(
                 };
                 report(exercise, vec![check], started.elapsed(), options.seed)
             })
+        })
+        .collect())
+}
+
+/// Grades a quiz from its answer file (or, for `Which::Solution`, the
+/// expected answers themselves - which proves the key fits the quiz).
+pub fn grade_quiz(exercise: &Exercise, root: &Path, which: Which, seed: u64) -> ExerciseReport {
+    let started = Instant::now();
+    let checks = match quiz_checks(exercise, root, which) {
+        Ok(checks) => checks,
+        Err(check) => vec![*check],
+    };
+    report(exercise, checks, started.elapsed(), seed)
+}
+
+fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Result<Vec<Check>, Box<Check>> {
+    let ws = Workspace {
+        root: root.to_path_buf(),
+    };
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| {
+            Box::new(Check {
+                status: Status::Fail,
+                message: format!("cannot read {}: {e}", path.display()),
+                ..Check::passed("the answer file reads", Duration::ZERO)
+            })
+        })
+    };
+    let rel = Workspace::exercise_rel(exercise);
+    let quiz = Quiz::parse(&rel, &read(&ws.exercise_path(exercise))?).map_err(|e| {
+        Box::new(Check {
+            status: Status::Fail,
+            message: format!(
+                "{e}\nFix that line (or `netlings reset {}` for a fresh answer file).",
+                exercise.name
+            ),
+            ..Check::passed("the answer file reads", Duration::ZERO)
+        })
+    })?;
+    let key_path = ws.solution_path(exercise);
+    let key_rel = key_path
+        .strip_prefix(root)
+        .unwrap_or(&key_path)
+        .to_path_buf();
+    let key = AnswerKey::parse(&key_rel, &read(&key_path)?, &quiz).map_err(|e| {
+        Box::new(Check {
+            status: Status::Error,
+            message: format!("netlings' expected answers do not fit this quiz: {e}"),
+            ..Check::passed("the expected answers read", Duration::ZERO)
+        })
+    })?;
+    let quiz = match which {
+        Which::Exercise => quiz,
+        Which::Solution => key.as_answers(&quiz),
+    };
+    Ok(key
+        .items
+        .iter()
+        .enumerate()
+        .map(|(n, k)| {
+            let item = quiz.item(&k.id);
+            let name = format!(
+                "{}. {} ({})",
+                n + 1,
+                k.id,
+                item.map_or("missing", |i| i.kind.describe())
+            );
+            let (status, message) = match item {
+                None => (Status::Fail, "unanswered: the item is missing from your answer file".to_string()),
+                Some(item) => match crate::quiz::judge(&item.answer, k) {
+                    Verdict::Correct => (Status::Pass, String::new()),
+                    Verdict::Unanswered => (
+                        Status::Fail,
+                        format!("unanswered (line {} of {})", item.answer_line, rel.display()),
+                    ),
+                    Verdict::Wrong => (
+                        Status::Fail,
+                        format!(
+                            "not right: you answered {} (line {} of {}); `netlings quiz {}` explains each item",
+                            item.answer,
+                            item.answer_line,
+                            rel.display(),
+                            quiz.question
+                        ),
+                    ),
+                },
+            };
+            Check {
+                status,
+                message,
+                ..Check::passed(name, Duration::ZERO)
+            }
         })
         .collect())
 }

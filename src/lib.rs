@@ -12,6 +12,7 @@ pub mod grade;
 pub mod graders;
 pub mod harness;
 pub mod peers;
+pub mod quiz;
 pub mod report;
 pub mod state;
 pub mod watch;

@@ -1,5 +1,6 @@
 //! Every solution passes its grader; every untouched stub fails it, with
-//! the message its TODO is about.
+//! the message its TODO is about. Quizzes too: the expected answers pass,
+//! the untouched (empty) answer file fails as unanswered.
 
 mod common;
 
@@ -17,13 +18,8 @@ const BUG_STUBS: &[(&str, &str)] = &[
     ("client_timeouts", "without a read timeout"),
 ];
 
-fn programs(catalog: &Catalog) -> Vec<Exercise> {
-    catalog
-        .exercises
-        .iter()
-        .filter(|e| e.kind != Kind::Quiz)
-        .cloned()
-        .collect()
+fn all(catalog: &Catalog) -> Vec<Exercise> {
+    catalog.exercises.clone()
 }
 
 fn options(which: Which) -> Options {
@@ -34,7 +30,7 @@ fn options(which: Which) -> Options {
 async fn every_solution_passes() {
     let root = common::repo_root();
     let catalog = Catalog::load(&root).unwrap();
-    let reports = build_and_grade(&programs(&catalog), &root, &options(Which::Solution))
+    let reports = build_and_grade(&all(&catalog), &root, &options(Which::Solution))
         .await
         .unwrap();
     let failed: Vec<String> = reports
@@ -60,13 +56,29 @@ fn todo_message(source: &str) -> Option<String> {
 async fn every_stub_fails_with_the_message_of_its_todo() {
     let root = common::repo_root();
     let catalog = Catalog::load(&root).unwrap();
-    let exercises = programs(&catalog);
+    let exercises = all(&catalog);
     let reports = build_and_grade(&exercises, &root, &options(Which::Exercise))
         .await
         .unwrap();
     let mut problems = Vec::new();
     for (exercise, report) in exercises.iter().zip(&reports) {
         let source = std::fs::read_to_string(root.join(Workspace::exercise_rel(exercise))).unwrap();
+        if exercise.kind == Kind::Quiz {
+            let unanswered = report
+                .checks
+                .iter()
+                .filter(|c| c.message.starts_with("unanswered"))
+                .count();
+            if report.status == Status::Pass || unanswered != report.checks.len() || unanswered < 5
+            {
+                problems.push(format!(
+                    "{}: an untouched quiz must fail with every item (at least 5) unanswered:\n{}",
+                    exercise.name,
+                    netlings::report::human::exercise(report)
+                ));
+            }
+            continue;
+        }
         let expected = BUG_STUBS
             .iter()
             .find(|(name, _)| *name == exercise.name)

@@ -89,7 +89,7 @@ impl Drop for GroupGuard {
 }
 
 /// One output stream, kept with a cap.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Captured {
     head: Vec<u8>,
     tail: Vec<u8>,
@@ -97,6 +97,21 @@ pub struct Captured {
     pub total: usize,
     /// The stream passed [`FLOOD_LIMIT`] and the program was stopped.
     pub flooded: bool,
+    /// The pipe's file descriptor while it is open (-1 after), to ask the
+    /// kernel whether bytes are still waiting to be read.
+    fd: i32,
+}
+
+impl Default for Captured {
+    fn default() -> Captured {
+        Captured {
+            head: Vec::new(),
+            tail: Vec::new(),
+            total: 0,
+            flooded: false,
+            fd: -1,
+        }
+    }
 }
 
 impl Captured {
@@ -177,6 +192,8 @@ pub struct Program {
     exit: watch::Receiver<Option<ExitStatus>>,
     /// How many of the two output streams have been read to their end.
     drained: watch::Receiver<u8>,
+    /// Woken whenever output has been read.
+    read: Arc<tokio::sync::Notify>,
     pub stdout: Capture,
     pub stderr: Capture,
     readers: Vec<JoinHandle<()>>,
@@ -212,16 +229,26 @@ impl Program {
         let mut readers = Vec::new();
         let (drained_tx, drained) = watch::channel(0u8);
         let drained_tx = Arc::new(drained_tx);
+        let read = Arc::new(tokio::sync::Notify::new());
         if let Some(out) = child.stdout.take() {
+            lock(&stdout).fd = std::os::fd::AsRawFd::as_raw_fd(&out);
             readers.push(tokio::spawn(drain(
                 out,
                 stdout.clone(),
                 pgid,
                 drained_tx.clone(),
+                read.clone(),
             )));
         }
         if let Some(err) = child.stderr.take() {
-            readers.push(tokio::spawn(drain(err, stderr.clone(), pgid, drained_tx)));
+            lock(&stderr).fd = std::os::fd::AsRawFd::as_raw_fd(&err);
+            readers.push(tokio::spawn(drain(
+                err,
+                stderr.clone(),
+                pgid,
+                drained_tx,
+                read.clone(),
+            )));
         }
         let (tx, exit) = watch::channel(None);
         tokio::spawn(async move {
@@ -233,6 +260,7 @@ impl Program {
             pgid,
             exit,
             drained,
+            read,
             stdout,
             stderr,
             readers,
@@ -333,6 +361,7 @@ impl Program {
     pub fn watch(&self) -> ProgramWatch {
         ProgramWatch {
             ended_by_netlings: self.ended_by_netlings.clone(),
+            read: self.read.clone(),
             pgid: self.pgid,
             drained: self.drained.clone(),
             exit: self.exit.clone(),
@@ -385,6 +414,7 @@ async fn settle(mut drained: watch::Receiver<u8>, pgid: i32) {
 #[derive(Clone)]
 pub struct ProgramWatch {
     ended_by_netlings: Arc<std::sync::atomic::AtomicBool>,
+    read: Arc<tokio::sync::Notify>,
     pgid: i32,
     drained: watch::Receiver<u8>,
     exit: watch::Receiver<Option<ExitStatus>>,
@@ -420,10 +450,25 @@ impl ProgramWatch {
         live_groups(|g| g.remove(&self.pgid));
     }
 
-    /// If the program has exited, waits until its output is all read.
+    /// Waits until what the program has written so far is read: all of it
+    /// if it has exited; otherwise what is waiting in its stderr pipe (a
+    /// thread's panic message written just before the failure).
     pub async fn settle(&self) {
         if self.exit_status().is_some() {
             settle(self.drained.clone(), self.pgid).await;
+            return;
+        }
+        for _ in 0..50 {
+            let fd = lock(&self.stderr).fd;
+            let mut waiting: libc::c_int = 0;
+            // SAFETY: FIONREAD writes one int; at worst the descriptor was
+            // closed (and reused) just now, and the answer is meaningless,
+            // which only costs the bounded wait below.
+            let asked = fd >= 0 && unsafe { libc::ioctl(fd, libc::FIONREAD, &mut waiting) } == 0;
+            if !asked || waiting == 0 {
+                return;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(10), self.read.notified()).await;
         }
     }
 
@@ -453,12 +498,15 @@ async fn drain(
     sink: Capture,
     pgid: i32,
     done: Arc<watch::Sender<u8>>,
+    read: Arc<tokio::sync::Notify>,
 ) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         match pipe.read(&mut buf).await {
             Ok(0) | Err(_) => {
+                lock(&sink).fd = -1;
                 done.send_modify(|n| *n += 1);
+                read.notify_waiters();
                 return;
             }
             Ok(n) => {
@@ -468,6 +516,8 @@ async fn drain(
                     c.flooded = true;
                     signal_group(pgid, libc::SIGKILL);
                 }
+                drop(c);
+                read.notify_waiters();
             }
         }
     }

@@ -1,0 +1,1 @@
+//! Asking a quiz in the terminal.
