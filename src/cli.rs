@@ -70,6 +70,19 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Answer a card's quiz in the terminal (the current card's by default)
+    Quiz {
+        /// The question: q01 … q14 (or 1 … 14)
+        question: Option<String>,
+    },
+    /// Show a card's model answer, once its quiz and exercises pass
+    Answer {
+        /// The question: q01 … q14 (or 1 … 14)
+        question: String,
+        /// Show it even though the card is not done yet
+        #[arg(long)]
+        force: bool,
+    },
     /// Restore an exercise's original stub; your version is kept as a backup
     Reset { name: String },
     /// For exercise authors
@@ -79,8 +92,13 @@ enum Command {
 
 #[derive(Subcommand)]
 pub enum DevCommand {
-    /// Rewrite the [[bin]] lists of the exercise and mutant packages from exercises.toml and tests/mutants/
-    SyncBins,
+    /// Regenerate what follows from exercises.toml and tests/mutants/: the
+    /// [[bin]] lists and the topic READMEs
+    Sync {
+        /// Only report what is out of date (exit 2 if anything is)
+        #[arg(long)]
+        check: bool,
+    },
     /// Every stub fails, every solution passes
     Check {
         #[arg(long)]
@@ -234,6 +252,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             seed,
         } => verify(&app, &names, solutions, format, jobs, seed).await,
         Command::Reset { name } => reset(&app, &name),
+        Command::Quiz { question } => crate::cards::quiz(&app, question.as_deref()).await,
+        Command::Answer { question, force } => crate::cards::answer(&app, &question, force),
         Command::Dev(cmd) => dev::run(&app, cmd).await,
     }
 }
@@ -246,7 +266,7 @@ fn list(app: &App) -> Result<ExitCode> {
         if e.topic != topic {
             topic = &e.topic;
             let title = app.catalog.topic(topic).map_or("", |t| t.title.as_str());
-            println!("\n{} {}", topic.bold(), title.dimmed());
+            crate::outln!("\n{} {}", topic.bold(), title.dimmed());
         }
         let mark = if e.name == current { "→" } else { " " };
         let status = if state.done.contains(&e.name) {
@@ -255,7 +275,7 @@ fn list(app: &App) -> Result<ExitCode> {
             "pending".yellow().to_string()
         };
         let questions: Vec<String> = e.questions.iter().map(|q| question_label(q)).collect();
-        println!(
+        crate::outln!(
             "{mark} {:<26} {:<9} {:<8} {}",
             e.name,
             questions.join(","),
@@ -263,7 +283,7 @@ fn list(app: &App) -> Result<ExitCode> {
             e.summary.dimmed()
         );
     }
-    println!(
+    crate::outln!(
         "\n{}/{} done. The arrow marks the current exercise: `netlings run` grades it.",
         state.done.len(),
         app.catalog.exercises.len()
@@ -292,7 +312,7 @@ async fn run(app: &App, name: Option<&str>, seed: Option<u64>, solution: bool) -
     let report = grade::build_and_grade(std::slice::from_ref(&exercise), &app.ws.root, &options)
         .await?
         .remove(0);
-    print!("{}", report::human::exercise(&report));
+    crate::out!("{}", report::human::exercise(&report));
     if solution {
         return Ok(exit_for(&[report]));
     }
@@ -307,15 +327,15 @@ async fn run(app: &App, name: Option<&str>, seed: Option<u64>, solution: bool) -
         }
         app.save_state(&state)?;
         match next {
-            Some(next) => println!("\nWell done! Next: `netlings run {next}`"),
-            None => println!("\nWell done! Every exercise passes."),
+            Some(next) => crate::outln!("\nWell done! Next: `netlings run {next}`"),
+            None => crate::outln!("\nWell done! Every exercise passes."),
         }
     } else {
         if name.is_none() {
             state.current = Some(exercise.name.clone());
             app.save_state(&state)?;
         }
-        println!(
+        crate::outln!(
             "\nEdit {} and run again; `netlings hint` helps.",
             Workspace::exercise_rel(&exercise).display()
         );
@@ -324,7 +344,7 @@ async fn run(app: &App, name: Option<&str>, seed: Option<u64>, solution: bool) -
 }
 
 pub fn print_header(app: &App, exercise: &Exercise) {
-    println!(
+    crate::outln!(
         "{} {} {}",
         exercise.name.bold(),
         format!("({})", exercise.topic).dimmed(),
@@ -334,15 +354,15 @@ pub fn print_header(app: &App, exercise: &Exercise) {
             .underline()
     );
     for q in app.questions_of(exercise) {
-        println!("{}", q.cyan());
+        crate::outln!("{}", q.cyan());
     }
-    println!();
+    crate::outln!();
 }
 
 fn hint(app: &App, name: Option<&str>) -> Result<ExitCode> {
     let exercise = app.current_or(name)?;
     print_header(app, exercise);
-    println!("{}", exercise.hint);
+    crate::outln!("{}", exercise.hint);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -387,14 +407,14 @@ async fn verify(
     match format {
         Format::Human => {
             for r in reports.iter().filter(|r| r.status != Status::Pass) {
-                println!("{}", format!("── {} ──", r.name).bold());
-                print!("{}", report::human::exercise(r));
-                println!();
+                crate::outln!("{}", format!("── {} ──", r.name).bold());
+                crate::out!("{}", report::human::exercise(r));
+                crate::outln!();
             }
-            print!("{}", report::human::summary(&reports, &summary));
+            crate::out!("{}", report::human::summary(&reports, &summary));
         }
-        Format::Json => println!("{}", report::json::render(&reports, &summary)),
-        Format::Junit => print!("{}", report::junit::render(&reports, &summary)),
+        Format::Json => crate::outln!("{}", report::json::render(&reports, &summary)),
+        Format::Junit => crate::out!("{}", report::junit::render(&reports, &summary)),
     }
     if !solutions {
         let mut state = app.state()?;
@@ -424,14 +444,14 @@ fn reset(app: &App, name: &str) -> Result<ExitCode> {
     let exercise = app.exercise(name)?;
     let path = Workspace::exercise_rel(exercise);
     match app.ws.reset(exercise)? {
-        Reset::AlreadyOriginal => println!("{} is already the original stub.", path.display()),
-        Reset::Restored { backup: Some(b) } => println!(
+        Reset::AlreadyOriginal => crate::outln!("{} is already the original stub.", path.display()),
+        Reset::Restored { backup: Some(b) } => crate::outln!(
             "{} is the original stub again. Your version is kept at {}",
             path.display(),
             b.strip_prefix(&app.ws.root).unwrap_or(&b).display()
         ),
         Reset::Restored { backup: None } => {
-            println!("{} was missing; the original stub is back.", path.display())
+            crate::outln!("{} was missing; the original stub is back.", path.display())
         }
     }
     let mut state = app.state()?;

@@ -15,7 +15,7 @@ use crate::harness::Rng;
 use crate::report::Status;
 use crate::workspace::Workspace;
 
-const BEGIN: &str = "# BEGIN GENERATED BINS (netlings dev sync-bins; do not edit by hand)";
+const BEGIN: &str = "# BEGIN GENERATED BINS (netlings dev sync; do not edit by hand)";
 const END: &str = "# END GENERATED BINS";
 
 pub const EXERCISES_MANIFEST: &str = "exercises/Cargo.toml";
@@ -25,27 +25,123 @@ pub const MUTANTS_PACKAGE: &str = "netlings-mutants";
 
 pub async fn run(app: &App, cmd: DevCommand) -> Result<ExitCode> {
     match cmd {
-        DevCommand::SyncBins => {
-            for (manifest, bins) in [
-                (EXERCISES_MANIFEST, exercise_bins(&app.catalog)),
-                (MUTANTS_MANIFEST, mutant_bins(&app.ws.root)?),
-            ] {
-                let path = app.ws.root.join(manifest);
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("reading {}", path.display()))?;
-                let new = with_bins(&text, &bins).with_context(|| {
-                    format!("{} lacks the generated-bins markers", path.display())
-                })?;
-                if new != text {
-                    std::fs::write(&path, new)
-                        .with_context(|| format!("writing {}", path.display()))?;
-                    println!("updated {manifest}");
-                }
+        DevCommand::Sync { check } => {
+            let stale = sync(&app.ws.root, &app.catalog, !check)?;
+            for file in &stale {
+                crate::outln!("{} {file}", if check { "out of date:" } else { "updated" });
+            }
+            if check && !stale.is_empty() {
+                bail!("generated files are out of date: run `cargo run -q -- dev sync`");
             }
             Ok(ExitCode::SUCCESS)
         }
         DevCommand::Check { jobs } => check(app, jobs.unwrap_or_else(default_jobs)).await,
     }
+}
+
+/// Every file generated from the curriculum, with its up-to-date content.
+pub fn generated(root: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>> {
+    let mut files = Vec::new();
+    for (manifest, bins) in [
+        (EXERCISES_MANIFEST, exercise_bins(catalog)),
+        (MUTANTS_MANIFEST, mutant_bins(root)?),
+    ] {
+        let path = root.join(manifest);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let new = with_bins(&text, &bins)
+            .with_context(|| format!("{} lacks the generated-bins markers", path.display()))?;
+        files.push((PathBuf::from(manifest), new));
+    }
+    for topic in &catalog.topics {
+        files.push((
+            Path::new("exercises").join(&topic.id).join("README.md"),
+            topic_readme(catalog, &topic.id),
+        ));
+    }
+    Ok(files)
+}
+
+/// Brings the generated files up to date (or only lists the stale ones).
+pub fn sync(root: &Path, catalog: &Catalog, write: bool) -> Result<Vec<String>> {
+    let mut stale = Vec::new();
+    for (rel, content) in generated(root, catalog)? {
+        let path = root.join(&rel);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(content.as_str()) {
+            if write {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&path, &content)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            stale.push(rel.display().to_string());
+        }
+    }
+    Ok(stale)
+}
+
+/// A topic's README: its questions, and what each exercise teaches.
+pub fn topic_readme(catalog: &Catalog, topic_id: &str) -> String {
+    let topic = catalog.topic(topic_id).expect("a known topic");
+    let mut out = format!(
+        "<!-- generated from exercises.toml by `cargo run -q -- dev sync`; edit that file instead -->\n\
+         # {} — {}\n\n",
+        topic.id, topic.title
+    );
+    if !topic.crates.is_empty() {
+        let _ = writeln!(out, "In Rust: {}.\n", topic.crates);
+    }
+    let questions: Vec<_> = catalog
+        .questions
+        .iter()
+        .filter(|q| q.topic == topic.id)
+        .collect();
+    let others: Vec<&str> = catalog
+        .exercises
+        .iter()
+        .filter(|e| e.topic == topic.id)
+        .flat_map(|e| e.questions.iter().map(String::as_str))
+        .filter(|q| !questions.iter().any(|mine| mine.id == *q))
+        .collect();
+    let mut shown: Vec<&crate::catalog::Question> = questions.clone();
+    for q in others {
+        if let Some(q) = catalog.question(q)
+            && !shown.iter().any(|s| s.id == q.id)
+        {
+            shown.push(q);
+        }
+    }
+    if shown.is_empty() {
+        let _ = writeln!(out, "## The exercises\n");
+        for e in catalog.exercises.iter().filter(|e| e.topic == topic.id) {
+            let _ = writeln!(out, "- `{}` — {}", e.name, e.summary);
+        }
+    }
+    for q in shown {
+        let _ = writeln!(out, "## {}. {}\n", q.label(), q.text);
+        for e in catalog
+            .exercises
+            .iter()
+            .filter(|e| e.topic == topic.id && e.questions.contains(&q.id))
+        {
+            let _ = writeln!(out, "- `{}` — {}", e.name, e.summary);
+        }
+        let _ = writeln!(
+            out,
+            "\nThe model answer: `netlings answer {}`, once these pass.\n",
+            q.id
+        );
+    }
+    out.push_str(
+        "## How to work\n\n\
+         `netlings` (watch mode) grades the current exercise on every save; \
+         `netlings run NAME` grades one, `netlings hint NAME` helps, and \
+         `netlings quiz qNN` asks a card's quiz in the terminal (or answer in the \
+         `quiz_qNN.toml` file here). Each stub says what to build, how it is graded \
+         and which environment variables it gets.\n",
+    );
+    out
 }
 
 /// `[[bin]]` entries for every exercise and its solution, in curriculum order.
@@ -190,7 +286,7 @@ async fn check(app: &App, jobs: usize) -> Result<ExitCode> {
             } else {
                 "stub"
             };
-            println!(
+            crate::outln!(
                 "{} {label} {}: {}",
                 if passed == want { "ok " } else { "BAD" },
                 r.name,
@@ -206,7 +302,7 @@ async fn check(app: &App, jobs: usize) -> Result<ExitCode> {
         }
     }
     if problems.is_empty() {
-        println!("every solution passes and every stub fails");
+        crate::outln!("every solution passes and every stub fails");
         Ok(ExitCode::SUCCESS)
     } else {
         bail!("{}", problems.join("; "))

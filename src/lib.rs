@@ -4,6 +4,30 @@
 //! [`harness`] runs programs and owns their processes; [`peers`] speak the
 //! protocols; [`graders`] decide what is judged; [`report`] shows it.
 
+/// `print!` to stdout that ignores a closed pipe (`netlings list | head`):
+/// the output is not wanted any more, which is no reason to panic.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `println!` that ignores a closed pipe; see [`out!`].
+#[macro_export]
+macro_rules! outln {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock());
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+pub mod cards;
 pub mod cargo;
 pub mod catalog;
 pub mod cli;

@@ -8,7 +8,7 @@
 
 mod files;
 mod list;
-mod terminal;
+pub mod terminal;
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -180,7 +180,7 @@ pub async fn run(app: App, options: WatchOptions) -> Result<ExitCode> {
     w.stop_tasks();
     drop(source);
     drop(guard);
-    println!(
+    crate::outln!(
         "netlings: {}/{} done. `netlings` picks up where you left off.",
         w.state.done.len(),
         w.app.catalog.exercises.len()

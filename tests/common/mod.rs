@@ -47,8 +47,9 @@ pub fn processes_running(exe: &Path) -> Vec<u32> {
     pids
 }
 
-/// A scratch copy of the curriculum (exercises.toml and exercises/), for CLI
-/// tests that must not touch the real checkout.
+/// A scratch copy of the curriculum (exercises.toml, exercises/ and
+/// solutions/), for CLI tests that build nothing and must not touch the
+/// real checkout.
 pub fn fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = repo_root();
@@ -58,6 +59,7 @@ pub fn fixture() -> tempfile::TempDir {
     )
     .unwrap();
     copy_dir(&root.join("exercises"), &dir.path().join("exercises"));
+    copy_dir(&root.join("solutions"), &dir.path().join("solutions"));
     dir
 }
 
