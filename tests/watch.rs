@@ -225,12 +225,14 @@ fn keys_hint_list_reset_and_quit() {
     wait_for(&mut s, "hint:");
     wait_for(&mut s, "write_all");
 
-    // The list: move down twice, continue there.
+    // The list: move down to udp_kv_server, continue there.
     s.send("l").unwrap();
     wait_for(&mut s, "netlings · exercises");
     wait_for(&mut s, "pending udp_kv_server");
-    s.send("j").unwrap();
-    s.send("j").unwrap();
+    let catalog = netlings::catalog::Catalog::load(&common::repo_root()).unwrap();
+    for _ in 0..catalog.position("udp_kv_server").unwrap() {
+        s.send("j").unwrap();
+    }
     s.send("c").unwrap();
     wait_for(&mut s, "netlings · udp_kv_server");
     wait_for(&mut s, "FAIL udp_kv_server");

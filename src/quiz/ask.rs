@@ -352,10 +352,11 @@ mod tests {
 
     #[test]
     fn literals_round_trip() {
-        assert_eq!(
-            answer_literal(&Answer::Text("say \"hi\"".into())),
-            "\"say \\\"hi\\\"\""
-        );
+        for text in ["say \"hi\"", "it's", "back\\slash", "ünïcode"] {
+            let literal = answer_literal(&Answer::Text(text.into()));
+            let value: toml::Table = toml::from_str(&format!("answer = {literal}")).unwrap();
+            assert_eq!(value["answer"].as_str(), Some(text), "{literal}");
+        }
         assert_eq!(
             answer_literal(&Answer::Letters(vec!['a', 'c'])),
             "[\"a\", \"c\"]"
