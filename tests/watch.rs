@@ -83,7 +83,7 @@ impl Checkout {
             .env_remove("NETLINGS_ROOT")
             .env_remove("NETLINGS_STATE")
             .env("CARGO_TARGET_DIR", self.path("target"))
-            .env("CARGO_BUILD_BUILD_DIR", common::repo_root().join("target"));
+            .env("CARGO_BUILD_BUILD_DIR", shared_target_dir());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -92,6 +92,17 @@ impl Checkout {
         session.set_expect_timeout(Some(SCREEN));
         session
     }
+}
+
+/// The target dir this test suite was built in (`target/debug/netlings`'s
+/// grandparent), wherever CARGO_TARGET_DIR put it: its compiled
+/// dependencies are reused.
+fn shared_target_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_netlings"))
+        .parent()
+        .and_then(|debug| debug.parent())
+        .expect("target/<profile>/netlings")
+        .to_path_buf()
 }
 
 /// Waits for `text` on the screen; returns what came before it.

@@ -26,7 +26,7 @@ async fn answered(g: &Grading) -> Outcome {
                 ("NETLINGS_ADDR", listener.local_addr().map_or(String::new(), |a| a.to_string())),
                 ("NETLINGS_TIMEOUT_MS", "3000".to_string()),
             ])?;
-            let mut conn = accept_client(g, &program, &listener).await?;
+            let mut conn = accept_client(g, &program, &listener, "NETLINGS_ADDR").await?;
             let line = conn.recv_line("the PING line").await?;
             expect_bytes("the request", b"PING\n", &line, "the request must be the line `PING`")?;
             Ok((program, conn))
@@ -61,7 +61,7 @@ async fn never_answered(g: &Grading) -> Outcome {
                 ("NETLINGS_ADDR", listener.local_addr().map_or(String::new(), |a| a.to_string())),
                 ("NETLINGS_TIMEOUT_MS", timeout.as_millis().to_string()),
             ])?;
-            let mut conn = accept_client(g, &program, &listener).await?;
+            let mut conn = accept_client(g, &program, &listener, "NETLINGS_ADDR").await?;
             let accepted = Instant::now();
             let _ = conn.recv_line("the PING line").await?;
             g.transcript.event(Some(conn.id), "netlings reads the PING and never answers");

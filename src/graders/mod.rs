@@ -44,6 +44,12 @@ graders! {
     length_prefixed,
     concurrent_server,
     client_timeouts,
+    ws_handshake,
+    ws_echo_server,
+    ws_chat,
+    ws_ticker_client,
+    http_get_json,
+    http_async_concurrent,
 }
 
 /// Starts a TCP server under test on a fresh `NETLINGS_ADDR` (plus `env`)
@@ -64,12 +70,14 @@ pub async fn start_tcp_server(
     .await
 }
 
-/// Waits for the program under test (a client) to connect to `listener`;
-/// fails at once if it exits first.
+/// Waits for the program under test (a client) to connect to `listener`,
+/// whose address it got in the environment variable `var`; fails at once if
+/// it exits first.
 pub async fn accept_client(
     g: &Grading,
     program: &Program,
     listener: &tokio::net::TcpListener,
+    var: &str,
 ) -> Result<Conn, Failure> {
     let within = g.limits.ready;
     tokio::select! {
@@ -82,13 +90,13 @@ pub async fn accept_client(
         status = program.exited() => {
             let exit = describe_exit(status, &program.stderr_text());
             Err(Failure::fail(format!(
-                "your program {} without connecting to NETLINGS_ADDR",
+                "your program {} without connecting to {var}",
                 exit.summary
             ))
             .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
         }
         () = tokio::time::sleep(within) => Err(Failure::timeout(format!(
-            "your program did not connect to NETLINGS_ADDR ({}) within {} s",
+            "your program did not connect to {var} ({}) within {} s",
             listener.local_addr().map_or("?".into(), |a| a.to_string()),
             within.as_secs()
         ))),

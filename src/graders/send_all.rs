@@ -55,7 +55,7 @@ pub async fn grade(g: &Grading) -> Outcome {
                 ("NETLINGS_ADDR", addr),
                 ("NETLINGS_SIZE", total.to_string()),
             ])?;
-            let conn = super::accept_client(g, &program, &listener).await?;
+            let conn = super::accept_client(g, &program, &listener, "NETLINGS_ADDR").await?;
             Ok((program, conn.into_stream()))
         })
         .await?;

@@ -23,7 +23,7 @@ pub async fn grade(g: &Grading) -> Outcome {
                 ("NETLINGS_ADDR", addr.clone()),
                 ("NETLINGS_NAME", name.clone()),
             ])?;
-            let conn = accept_client(g, &program, &listener).await?;
+            let conn = accept_client(g, &program, &listener, "NETLINGS_ADDR").await?;
             Ok((program, conn))
         })
         .await?;

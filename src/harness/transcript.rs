@@ -25,6 +25,11 @@ enum Entry {
         conn: Option<u32>,
         text: String,
     },
+    Said {
+        who: Who,
+        conn: Option<u32>,
+        text: String,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -95,6 +100,21 @@ impl Transcript {
         });
     }
 
+    /// A whole message someone sent, described (a WebSocket frame, an HTTP
+    /// request): its own line, never joined.
+    pub fn said(&self, who: Who, conn: Option<u32>, text: impl Into<String>) {
+        let mut inner = self.inner();
+        if inner.entries.len() >= MAX_LINES {
+            inner.dropped += 1;
+            return;
+        }
+        inner.entries.push(Entry::Said {
+            who,
+            conn,
+            text: text.into(),
+        });
+    }
+
     /// Something that is not bytes: a connect, a half-close, an exit.
     pub fn event(&self, conn: Option<u32>, text: impl Into<String>) {
         let mut inner = self.inner();
@@ -138,6 +158,7 @@ impl Transcript {
                     conn,
                     text,
                 },
+                Entry::Said { who, conn, text } => TranscriptLine { who, conn, text },
             })
             .collect();
         if dropped > 0 {

@@ -1,0 +1,183 @@
+//! `ws_ticker_client` — a WebSocket client that survives being dropped.
+//!
+//! netlings runs a ticker: ticks are numbered, and the ticker keeps going
+//! while a client is away (five ticks pass during each drop). It drops the
+//! client twice without a close frame. The client must reconnect and
+//! resubscribe so that, in the end, it printed every tick exactly once, in
+//! order: `SUBSCRIBE <symbol> FROM <seq>` replays what it missed; a plain
+//! `SUBSCRIBE` resumes at the live tick, and the ticks in between are lost.
+
+use tokio::net::TcpListener;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::{Failure, Grading, Outcome, Program};
+use crate::peers::ws::WsConn;
+
+/// Ticks in the whole run.
+const TOTAL: u64 = 24;
+/// Ticks the ticker produces while a dropped client is away.
+const MISSED_WHILE_AWAY: u64 = 5;
+
+struct Ticker {
+    symbol: String,
+    prices: Vec<String>,
+    /// The tick the ticker is at now.
+    live: u64,
+}
+
+impl Ticker {
+    fn line(&self, seq: u64) -> String {
+        format!("{seq} {}", self.prices[seq as usize])
+    }
+
+    /// Reads the SUBSCRIBE request: where this connection's ticks start.
+    async fn subscription(&self, ws: &mut WsConn) -> Result<u64, Failure> {
+        let request = ws.recv_text("the SUBSCRIBE request").await?;
+        let words: Vec<&str> = request.split_whitespace().collect();
+        match words[..] {
+            ["SUBSCRIBE", symbol] if symbol == self.symbol => Ok(self.live),
+            ["SUBSCRIBE", symbol, "FROM", from] if symbol == self.symbol => from
+                .parse::<u64>()
+                .map_err(|_| Failure::fail(format!("`FROM {from}` is not a tick number"))),
+            _ => Err(Failure::mismatch(
+                "the request is not `SUBSCRIBE <symbol>` or `SUBSCRIBE <symbol> FROM <seq>`",
+                "the SUBSCRIBE request",
+                format!("SUBSCRIBE {}", self.symbol).into_bytes(),
+                request.into_bytes(),
+            )),
+        }
+    }
+
+    /// Sends ticks `from..until` as `TICK <symbol> <seq> <price>`.
+    async fn send(&mut self, ws: &mut WsConn, from: u64, until: u64) -> Result<(), Failure> {
+        for seq in from..until.min(TOTAL) {
+            ws.send(Message::text(format!("TICK {} {}", self.symbol, self.line(seq))))
+                .await?;
+        }
+        self.live = self.live.max(until);
+        Ok(())
+    }
+}
+
+/// Accepts the program's next connection, or says it exited instead.
+async fn next_connection(
+    g: &Grading,
+    listener: &TcpListener,
+    program: &Program,
+    after: &str,
+) -> Result<WsConn, Failure> {
+    let within = g.limits.io * 2;
+    tokio::select! {
+        biased;
+        accepted = listener.accept() => {
+            let (stream, _) = accepted.map_err(|e| Failure::error(format!("accepting: {e}")))?;
+            WsConn::accept(g, stream).await
+        }
+        status = program.exited() => {
+            let exit = crate::harness::process::describe_exit(status, &program.stderr_text());
+            Err(Failure::fail(format!("your program {} {after} instead of reconnecting", exit.summary))
+                .because("when the connection drops (an error, or the stream ends without END), connect again and resubscribe"))
+        }
+        () = tokio::time::sleep(within) => Err(Failure::timeout(format!(
+            "your program did not reconnect within {} s {after}",
+            within.as_secs()
+        )).because("when the connection drops (an error, or the stream ends without END), connect again and resubscribe")),
+    }
+}
+
+pub async fn grade(g: &Grading) -> Outcome {
+    let mut ticker = Ticker {
+        symbol: g.rng(|r| r.word(4)).to_uppercase(),
+        prices: (0..TOTAL)
+            .map(|_| g.rng(|r| format!("{}.{:02}", r.range(90, 120), r.range(0, 100))))
+            .collect(),
+        live: 0,
+    };
+    let first_drop = g.rng(|r| r.range(4, 8));
+    let second_drop = first_drop + MISSED_WHILE_AWAY + g.rng(|r| r.range(3, 6));
+
+    let (listener, mut program, ws) = g
+        .check("connects to NETLINGS_WS_URL and subscribes", async {
+            let listener = super::listen().await?;
+            let addr = listener.local_addr().map_err(|e| Failure::error(e.to_string()))?;
+            let program = g.start(&[
+                ("NETLINGS_WS_URL", format!("ws://{addr}/ticks")),
+                ("NETLINGS_SYMBOL", ticker.symbol.clone()),
+            ])?;
+            let stream = super::accept_client(g, &program, &listener, "NETLINGS_WS_URL").await?.into_stream();
+            let mut ws = WsConn::accept(g, stream).await?;
+            let from = ticker.subscription(&mut ws).await?;
+            ticker.send(&mut ws, from, first_drop).await?;
+            Ok((listener, program, ws))
+        })
+        .await?;
+
+    g.check("reconnects after the server drops the connection, and resubscribes", async {
+        // The ticks already sent still arrive: the connection ends after them.
+        ws.drop_abruptly();
+        ticker.live += MISSED_WHILE_AWAY;
+        g.transcript.event(None, format!("the ticker moves on to tick {} while your client is away", ticker.live));
+        let mut again = next_connection(g, &listener, &program, "after the first drop").await?;
+        let from = ticker.subscription(&mut again).await?;
+        ticker.send(&mut again, from, second_drop).await?;
+        again.drop_abruptly();
+        ticker.live += MISSED_WHILE_AWAY;
+        Ok(())
+    })
+    .await?;
+
+    g.check("reconnects again after a second drop", async {
+        let mut last = next_connection(g, &listener, &program, "after the second drop").await?;
+        let from = ticker.subscription(&mut last).await?;
+        ticker.send(&mut last, from, TOTAL).await?;
+        last.send(Message::text("END")).await?;
+        let _ = last.close(1000, "end of the ticks").await;
+        Ok(())
+    })
+    .await?;
+
+    g.check("printed every tick once, in order, then exited with status 0", async {
+        let status = client_exit(&mut program, g.limits.io, "the ticker sent END").await?;
+        let printed: Vec<String> = stdout_lines(&program)
+            .into_iter()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let expected: Vec<String> = (0..TOTAL).map(|s| ticker.line(s)).collect();
+        if printed != expected {
+            let seqs: Vec<u64> = printed
+                .iter()
+                .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+                .collect();
+            let missing: Vec<String> = (0..TOTAL)
+                .filter(|s| !seqs.contains(s))
+                .map(|s| s.to_string())
+                .collect();
+            let twice: Vec<String> = (0..TOTAL)
+                .filter(|s| seqs.iter().filter(|x| *x == s).count() > 1)
+                .map(|s| s.to_string())
+                .collect();
+            let mut failure = Failure::mismatch(
+                "what your program printed is not every tick once, in order",
+                "the ticks, one `<seq> <price>` per line",
+                format!("{}\n", expected.join("\n")),
+                format!("{}\n", printed.join("\n")),
+            );
+            if !missing.is_empty() {
+                failure = failure
+                    .and(format!("missing ticks: {}", missing.join(", ")))
+                    .because("ticks sent while you were away are lost unless you resubscribe `FROM` the next tick you need");
+            }
+            if !twice.is_empty() {
+                failure = failure
+                    .and(format!("ticks printed more than once: {}", twice.join(", ")))
+                    .because("resubscribe FROM the tick after the last one you printed, not from the start");
+            }
+            return Err(failure);
+        }
+        expect_success(&program, status)
+    })
+    .await?;
+    Ok(())
+}

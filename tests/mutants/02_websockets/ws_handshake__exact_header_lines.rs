@@ -1,0 +1,51 @@
+//! mutant of: ws_handshake
+//! bug: matches header lines exactly (`Upgrade: websocket`, `Connection: Upgrade`), so lower-case names and `Connection: keep-alive, Upgrade` are refused
+//! fails: answers the upgrade request with 101 Switching Protocols
+//! says: Connection may list several tokens
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+
+use base64::Engine;
+use sha1::Digest;
+
+fn main() -> std::io::Result<()> {
+    let listener = TcpListener::bind(std::env::var("NETLINGS_ADDR").unwrap())?;
+    for stream in listener.incoming() {
+        let stream = stream?;
+        std::thread::spawn(move || handle(stream));
+    }
+    Ok(())
+}
+
+fn handle(stream: TcpStream) -> std::io::Result<()> {
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
+            break;
+        }
+        lines.push(line.trim_end().to_string());
+    }
+    let path = lines
+        .first()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap_or("/")
+        .to_string();
+    let upgrade = lines.iter().any(|l| l == "Upgrade: websocket")
+        && lines.iter().any(|l| l == "Connection: Upgrade");
+    let key = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "));
+    let (true, Some(key)) = (upgrade, key) else {
+        return writer.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    };
+    let digest =
+        sha1::Sha1::digest(format!("{key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11").as_bytes());
+    let accept = base64::engine::general_purpose::STANDARD.encode(digest);
+    writer.write_all(format!("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n").as_bytes())?;
+    let text = format!("welcome to {path}");
+    writer.write_all(&[0x81, text.len() as u8])?;
+    writer.write_all(text.as_bytes())
+}
