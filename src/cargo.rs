@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
+use crate::fastbuild::Record;
 use crate::harness::process::GroupGuard;
 
 /// The package holding every stub and solution as a `[[bin]]`.
@@ -75,6 +76,35 @@ pub async fn build(root: &Path, bins: &[String], show: Show) -> Result<Build> {
 /// show a build as it goes.
 pub type Progress = tokio::sync::mpsc::UnboundedSender<String>;
 
+/// Builds one exercise bin, by the fast path when it can (one recorded
+/// rustc call, see [`crate::fastbuild`]), else through cargo - which then
+/// records the rustc call for next time.
+pub async fn build_bin(
+    root: &Path,
+    bin: &str,
+    show: Show,
+    progress: Option<Progress>,
+) -> Result<Build> {
+    if let Some(record) = Record::load_fresh(root, bin) {
+        if let Some(exe) = record.compile(root).await {
+            let mut build = Build::default();
+            build.bins.insert(bin.to_string(), exe);
+            return Ok(build);
+        }
+        // It did not build: cargo decides (and shows the diagnostics).
+        Record::forget(root, bin);
+    }
+    run_cargo(
+        root,
+        EXERCISES_PACKAGE,
+        &[bin.to_string()],
+        show,
+        progress,
+        Some(bin),
+    )
+    .await
+}
+
 /// Builds `bins` of `package` (all its bins when `bins` is empty).
 pub async fn build_package(
     root: &Path,
@@ -82,6 +112,26 @@ pub async fn build_package(
     bins: &[String],
     show: Show,
     progress: Option<Progress>,
+) -> Result<Build> {
+    run_cargo(root, package, bins, show, progress, None).await
+}
+
+/// Lines of cargo's `-vv` chatter that the learner does not need.
+fn verbose_noise(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("Fresh ")
+        || t.starts_with("Running `")
+        || t.starts_with("Dirty ")
+        || t.starts_with("[")
+}
+
+async fn run_cargo(
+    root: &Path,
+    package: &str,
+    bins: &[String],
+    show: Show,
+    progress: Option<Progress>,
+    record_for: Option<&str>,
 ) -> Result<Build> {
     let mut cmd = tokio::process::Command::new(cargo_program());
     cmd.current_dir(root)
@@ -102,34 +152,54 @@ pub async fn build_package(
     for bin in bins {
         cmd.arg("--bin").arg(bin);
     }
-    match show {
-        Show::Live { color } => {
-            cmd.stderr(Stdio::inherit()).arg(if color {
-                "--color=always"
-            } else {
-                "--color=never"
-            });
-        }
-        Show::Quiet => {
-            cmd.stderr(Stdio::piped()).arg("--color=never");
-        }
+    if record_for.is_some() {
+        // -vv prints each rustc command (with its environment): recorded
+        // for the fast path. Its chatter is filtered out below.
+        cmd.arg("-vv");
     }
+    let color = matches!(show, Show::Live { color: true });
+    cmd.arg(if color {
+        "--color=always"
+    } else {
+        "--color=never"
+    });
+    match show {
+        // Without recording, cargo draws its own progress bar on the terminal.
+        Show::Live { .. } if record_for.is_none() => cmd.stderr(Stdio::inherit()),
+        _ => cmd.stderr(Stdio::piped()),
+    };
     let mut child = cmd
         .spawn()
         .context("running cargo (is Rust installed? see README.md)")?;
     let mut guard = GroupGuard::new(child.id().context("cargo vanished as it started")? as i32);
+    let live = matches!(show, Show::Live { .. });
+    let record_root = root.to_path_buf();
+    let record_bin = record_for.map(str::to_string);
     let stderr_reader = child.stderr.take().map(|err| {
         tokio::spawn(async move {
             let mut text = String::new();
+            let mut record = None;
             let mut lines = BufReader::new(err).lines();
             while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(bin) = &record_bin
+                    && record.is_none()
+                    && let Some(r) = Record::from_running_line(&record_root, bin, &line)
+                {
+                    record = Some(r);
+                }
+                if record_bin.is_some() && verbose_noise(&line) {
+                    continue;
+                }
+                if live {
+                    let _ = writeln!(std::io::stderr().lock(), "{line}");
+                }
                 if let Some(progress) = &progress {
                     let _ = progress.send(line.trim().to_string());
                 }
                 text.push_str(&line);
                 text.push('\n');
             }
-            text
+            (text, record)
         })
     });
 
@@ -169,10 +239,15 @@ pub async fn build_package(
     }
     let status = child.wait().await.context("waiting for cargo")?;
     guard.disarm();
-    let stderr = match stderr_reader {
+    let (stderr, record) = match stderr_reader {
         Some(handle) => handle.await.unwrap_or_default(),
-        None => String::new(),
+        None => (String::new(), None),
     };
+    if let (Some(record), Some(bin)) = (record, record_for)
+        && let Some(exe) = build.bins.get(bin)
+    {
+        record.with_uplift(exe).save(root);
+    }
     if !status.success() {
         // Bins that failed without a diagnostic of their own (a dependency
         // failed, cargo itself failed): say so with cargo's own words.

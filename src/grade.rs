@@ -168,6 +168,9 @@ pub async fn build_and_grade(
     // Quizzes need no build; a run of quizzes alone never calls cargo.
     let build = if programs.is_empty() {
         cargo::Build::default()
+    } else if let [bin] = &programs[..] {
+        // One program (run, watch): the fast path, when it applies.
+        cargo::build_bin(root, bin, options.show, options.build_progress.clone()).await?
     } else {
         cargo::build_package(
             root,

@@ -32,6 +32,7 @@ pub mod cargo;
 pub mod catalog;
 pub mod cli;
 pub mod dev;
+pub mod fastbuild;
 pub mod grade;
 pub mod graders;
 pub mod harness;
