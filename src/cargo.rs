@@ -123,6 +123,8 @@ fn verbose_noise(line: &str) -> bool {
         || t.starts_with("Running `")
         || t.starts_with("Dirty ")
         || t.starts_with("[")
+        || t.starts_with("process didn't exit successfully: `")
+        || t == "Caused by:"
 }
 
 async fn run_cargo(
