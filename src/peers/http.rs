@@ -497,6 +497,9 @@ async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, share
     if !shared.closing() {
         let text = match ended {
             Ok(()) => "your program closed the connection".to_string(),
+            Err(e) if e.is_incomplete_message() => {
+                "your program closed the connection before the answer came".to_string()
+            }
             Err(e) => format!("the connection ended: {e}"),
         };
         shared.transcript.event(Some(id), text);
@@ -567,6 +570,7 @@ async fn answer(
         shared: shared.clone(),
         index: request.n - 1,
         conn,
+        arrived,
         answered: false,
     };
     if reply.hang {
@@ -605,6 +609,7 @@ struct Pending {
     shared: Arc<Shared>,
     index: usize,
     conn: u32,
+    arrived: Instant,
     answered: bool,
 }
 
@@ -636,7 +641,10 @@ impl Drop for Pending {
         if !self.shared.closing() {
             self.shared.transcript.event(
                 Some(self.conn),
-                "your program gave up on this request before the answer",
+                format!(
+                    "your program gave up on this request after {} ms",
+                    self.arrived.elapsed().as_millis()
+                ),
             );
         }
     }
