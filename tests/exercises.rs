@@ -16,6 +16,7 @@ const BUG_STUBS: &[(&str, &str)] = &[
     ("send_all", "write_all() loops until every byte is sent"),
     ("concurrent_server", "serves one connection at a time"),
     ("client_timeouts", "without a read timeout"),
+    ("http_timeouts", "your client hung"),
 ];
 
 fn all(catalog: &Catalog) -> Vec<Exercise> {

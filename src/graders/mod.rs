@@ -50,6 +50,9 @@ graders! {
     ws_ticker_client,
     http_get_json,
     http_async_concurrent,
+    http_retry,
+    http_timeouts,
+    http_pooling,
 }
 
 /// Starts a TCP server under test on a fresh `NETLINGS_ADDR` (plus `env`)

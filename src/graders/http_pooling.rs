@@ -1,0 +1,169 @@
+//! `http_pooling` — 30 requests, one connection pool.
+//!
+//! netlings serves a paginated event feed: 30 pages, each linking to the
+//! next. The server counts the TCP connections that carry the requests: a
+//! program that reuses one `Client` sends them all over one connection (two
+//! at most, if one is closed along the way); a `Client` per request opens a
+//! connection for each.
+
+use serde_json::json;
+
+use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::{Failure, Grading, Outcome};
+use crate::peers::http::{Log, Reply, Request, Server, plural};
+
+const PAGES: usize = 30;
+const MAX_CONNECTIONS: usize = 2;
+const KINDS: &[&str] = &["login", "logout", "purchase", "refund", "signup", "upload"];
+
+/// The page a request asks for: `?page=N`, or 1 without one.
+fn page_of(request: &Request) -> Option<usize> {
+    match &request.query {
+        None => Some(1),
+        Some(query) => query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("page="))
+            .and_then(|n| n.parse().ok()),
+    }
+}
+
+/// The pages answered so far.
+fn pages_served(log: &Log) -> Vec<usize> {
+    let mut pages: Vec<usize> = log
+        .on_path("/v1/events")
+        .iter()
+        .filter(|r| r.status == Some(200))
+        .filter_map(|r| page_of(r))
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    pages
+}
+
+pub async fn grade(g: &Grading) -> Outcome {
+    // The events of each page: ids and kinds.
+    let pages: Vec<Vec<(String, &str)>> = g.rng(|r| {
+        (0..PAGES)
+            .map(|_| {
+                (0..r.range(1, 6))
+                    .map(|_| (format!("evt-{}", r.word(8)), *r.pick(KINDS)))
+                    .collect()
+            })
+            .collect()
+    });
+    let total: usize = pages.iter().map(Vec::len).sum();
+
+    let (server, mut program) = g
+        .check("fetches the first page: GET /v1/events", async {
+            let server = Server::start(g).await?;
+            let base = server.base_url();
+            let feed = pages.clone();
+            server.handle("/v1/events", move |request, _| {
+                let Some(n) = page_of(request).filter(|n| (1..=PAGES).contains(n)) else {
+                    return Reply::error(404, "no such page");
+                };
+                let events: Vec<_> = feed[n - 1]
+                    .iter()
+                    .map(|(id, kind)| json!({ "id": id, "kind": kind }))
+                    .collect();
+                let next = (n < PAGES).then(|| format!("{base}/v1/events?page={}", n + 1));
+                Reply::json(200, &json!({ "page": n, "events": events, "next": next }))
+            });
+            let program = g.start(&server.client_env())?;
+            let first = server
+                .expect(&program, g.limits.ready, "its first request", |log| {
+                    log.requests.first().cloned()
+                })
+                .await?;
+            if first.method != "GET" || first.path != "/v1/events" || page_of(&first) != Some(1) {
+                return Err(Failure::mismatch(
+                    "your program's first request is not the first page",
+                    "the first request",
+                    "GET /v1/events",
+                    first.line(),
+                ));
+            }
+            Ok((server, program))
+        })
+        .await?;
+
+    g.check(&format!("follows `next` through all {PAGES} pages"), async {
+        server
+            .expect(
+                &program,
+                g.limits.io * 2,
+                &format!("all {PAGES} pages to be requested"),
+                |log| (pages_served(log).len() == PAGES).then_some(()),
+            )
+            .await
+            .map_err(|f| {
+                let served = pages_served(&server.log());
+                f.and(format!(
+                    "it fetched {} of the {PAGES} pages{}",
+                    served.len(),
+                    served
+                        .last()
+                        .map(|p| format!(", up to page {p}"))
+                        .unwrap_or_default()
+                ))
+                .because("each page's `next` is the full URL of the next page; the last page's is null")
+            })
+    })
+    .await?;
+
+    g.check(
+        &format!(
+            "reuses its connections: {PAGES} requests over at most {MAX_CONNECTIONS} TCP connections"
+        ),
+        async {
+            let log = server.log();
+            if log.connections.len() <= MAX_CONNECTIONS {
+                return Ok(());
+            }
+            let carried = if log.connections.iter().all(|c| c.requests == 1) {
+                "each of them carried a single request".to_string()
+            } else {
+                let each: Vec<String> = log
+                    .connections
+                    .iter()
+                    .take(8)
+                    .map(|c| format!("#{} carried {}", c.id, plural(c.requests, "request")))
+                    .collect();
+                let more = if log.connections.len() > 8 { ", …" } else { "" };
+                format!("{}{more}", each.join(", "))
+            };
+            Err(Failure::fail(format!(
+                "the server accepted {} for your {}: a new TCP handshake (and, over https, a new \
+                 TLS handshake) for every request",
+                plural(log.connections.len(), "connection"),
+                plural(log.requests.len(), "request"),
+            ))
+            .and(carried)
+            .because(
+                "a Client owns a pool of open connections, and a new Client starts with an empty one: \
+                 build one Client before the loop and reuse it (reqwest::get and \
+                 reqwest::blocking::get build a new Client on every call)",
+            ))
+        },
+    )
+    .await?;
+
+    g.check("prints the number of events and exits with status 0", async {
+        let status = client_exit(&mut program, g.limits.io, "the last page was answered").await?;
+        if !stdout_lines(&program)
+            .iter()
+            .any(|l| l.trim() == total.to_string())
+        {
+            return Err(Failure::mismatch(
+                "your program did not print the number of events on a line of its own",
+                "your program's output",
+                format!("{total}\n"),
+                program.stdout_bytes(),
+            )
+            .because("count the events of every page, the first and the last included"));
+        }
+        expect_success(&program, status)
+    })
+    .await?;
+    Ok(())
+}

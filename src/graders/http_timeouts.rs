@@ -1,0 +1,184 @@
+//! `http_timeouts` — a request to a server that never answers must end in
+//! the client's own timeout.
+//!
+//! Two runs. In the first, the report takes 300 ms, well within
+//! `NETLINGS_TIMEOUT_MS` (2 s): the program must wait for it and print it.
+//! In the second, the server reads the request and never answers: the
+//! program must give up after about `NETLINGS_TIMEOUT_MS` (800 ms), print
+//! `timeout` and exit non-zero. A program that waits on is stopped by
+//! netlings, with the verdict that it hung.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::{Failure, Grading, Outcome, Program};
+use crate::peers::http::{Reply, Server};
+
+/// How long past its timeout a program may take before it counts as hung.
+const SLACK: Duration = Duration::from_secs(3);
+
+/// Starts the program against `server` for `report`, and waits for its
+/// request; returns the program and when the request arrived.
+async fn start(
+    g: &Grading,
+    server: &Server,
+    report: &str,
+    timeout: Duration,
+) -> Result<(Program, Instant), Failure> {
+    let path = format!("/v1/reports/{report}");
+    let mut env = server.client_env();
+    env.push(("NETLINGS_REPORT", report.to_string()));
+    env.push(("NETLINGS_TIMEOUT_MS", timeout.as_millis().to_string()));
+    let program = g.start(&env)?;
+    let first = server
+        .expect(&program, g.limits.ready, "its request", |log| {
+            log.requests.first().cloned()
+        })
+        .await?;
+    if first.method != "GET" || first.path != path {
+        return Err(Failure::mismatch(
+            "your program asked for another resource",
+            "the request",
+            format!("GET {path}"),
+            first.line(),
+        )
+        .because("the URL is NETLINGS_BASE_URL, then `/v1/reports/`, then NETLINGS_REPORT"));
+    }
+    Ok((program, first.arrived))
+}
+
+pub async fn grade(g: &Grading) -> Outcome {
+    answered_in_time(g).await?;
+    never_answered(g).await
+}
+
+async fn answered_in_time(g: &Grading) -> Outcome {
+    let timeout = Duration::from_secs(2);
+    let delay = Duration::from_millis(300);
+    let report = format!("rep-{}", g.rng(|r| r.word(6)));
+    let body = g.rng(|r| {
+        json!({ "id": report, "state": "ready", "rows": r.range(10, 5000) })
+    });
+    g.check(
+        &format!(
+            "prints the report when the server answers within NETLINGS_TIMEOUT_MS ({} ms)",
+            timeout.as_millis()
+        ),
+        async {
+            let server = Server::start(g).await?;
+            server.route(
+                &format!("/v1/reports/{report}"),
+                Reply::json(200, &body).after(delay),
+            );
+            let (mut program, _) = start(g, &server, &report, timeout).await?;
+            let status = client_exit(&mut program, g.limits.io, "it sent its request").await?;
+            let lines = stdout_lines(&program);
+            let printed = lines.iter().any(|l| {
+                serde_json::from_str::<serde_json::Value>(l.trim()).is_ok_and(|v| v == body)
+            });
+            if !printed {
+                let mut failure = Failure::mismatch(
+                    "your program did not print the report's JSON on a line of its own",
+                    "your program's output",
+                    format!("{body}\n"),
+                    program.stdout_bytes(),
+                );
+                if lines.iter().any(|l| l.trim().starts_with("timeout")) {
+                    failure = failure.because(format!(
+                        "your program timed out, but the server answered after {} ms and the timeout \
+                         is {} ms: is the timeout built from NETLINGS_TIMEOUT_MS in milliseconds \
+                         (Duration::from_millis)?",
+                        delay.as_millis(),
+                        timeout.as_millis()
+                    ));
+                }
+                return Err(failure);
+            }
+            expect_success(&program, status)
+        },
+    )
+    .await
+}
+
+async fn never_answered(g: &Grading) -> Outcome {
+    let timeout = Duration::from_millis(800);
+    let report = format!("rep-{}", g.rng(|r| r.word(6)));
+    g.reproduce(format!(
+        "nc -l 127.0.0.1 7000 & {}   (nc reads your request and never answers)",
+        g.run_command(&[
+            ("NETLINGS_BASE_URL", "http://127.0.0.1:7000"),
+            ("NETLINGS_REPORT", &report),
+            ("NETLINGS_TIMEOUT_MS", &timeout.as_millis().to_string()),
+        ])
+    ));
+    g.check(
+        &format!(
+            "gives up after NETLINGS_TIMEOUT_MS ({} ms) when the server never answers: prints \
+             `timeout`, exits non-zero",
+            timeout.as_millis()
+        ),
+        async {
+            let server = Server::start(g).await?;
+            server.route(&format!("/v1/reports/{report}"), Reply::hang());
+            let (mut program, asked) = start(g, &server, &report, timeout).await?;
+            let status = match program.wait(timeout + SLACK).await {
+                Some(status) => status,
+                None => {
+                    return Err(Failure::timeout(format!(
+                        "your program was still waiting {:.1} s after netlings received its request, \
+                         which this server never answers: your client hung, so netlings stopped it",
+                        asked.elapsed().as_secs_f64()
+                    ))
+                    .because(format!(
+                        "its timeout was {} ms. reqwest's async Client has no timeout unless you set \
+                         one (the blocking Client waits 30 s), and connect_timeout covers only the \
+                         connect: set ClientBuilder::timeout(Duration::from_millis(timeout_ms)), \
+                         which bounds the whole request",
+                        timeout.as_millis()
+                    )));
+                }
+            };
+            // When it gave up: the server saw the request abandoned, or the
+            // program ended, whichever came first.
+            let gave_up = server
+                .log()
+                .requests
+                .first()
+                .and_then(|r| r.ended)
+                .unwrap_or_else(Instant::now);
+            let waited = gave_up.saturating_duration_since(asked);
+            if waited < timeout / 2 {
+                return Err(Failure::fail(format!(
+                    "your program gave up {} ms after its request; its timeout is {} ms",
+                    waited.as_millis(),
+                    timeout.as_millis()
+                ))
+                .because("NETLINGS_TIMEOUT_MS counts milliseconds"));
+            }
+            if !stdout_lines(&program)
+                .iter()
+                .any(|l| l.trim().starts_with("timeout"))
+            {
+                return Err(Failure::mismatch(
+                    "your program did not print `timeout`",
+                    "your program's output",
+                    b"timeout\n".to_vec(),
+                    program.stdout_bytes(),
+                )
+                .because(
+                    "tell a timeout from other errors with reqwest::Error::is_timeout(), and print \
+                     `timeout` for it",
+                ));
+            }
+            if status.success() {
+                return Err(Failure::fail(
+                    "your program exited with status 0 after a timeout: a failure must exit non-zero",
+                ));
+            }
+            Ok(())
+        },
+    )
+    .await
+}
