@@ -113,6 +113,7 @@ pub fn report(
         questions: exercise.questions.clone(),
         status: ExerciseReport::status_of(&checks),
         duration,
+        build: Duration::ZERO,
         checks,
         seed,
     }
@@ -202,7 +203,7 @@ pub async fn build_and_grade(
                 return (index, graded);
             }
             let compiled = compile_check(&build, &bin, options.show, build_time);
-            let graded = match build.bins.get(&bin) {
+            let mut graded = match build.bins.get(&bin) {
                 None => report(&exercise, vec![compiled], build_time, options.seed),
                 Some(path) => {
                     let _permit = permits.acquire().await.expect("semaphore open");
@@ -213,6 +214,7 @@ pub async fn build_and_grade(
                     graded
                 }
             };
+            graded.build = build_time;
             if let Some(tx) = &options.reports {
                 let _ = tx.send(graded.clone());
             }

@@ -17,6 +17,7 @@ struct Exercise<'a> {
     questions: &'a [String],
     status: Status,
     duration_ms: u128,
+    build_ms: u128,
     seed: u64,
     points: usize,
     max_points: usize,
@@ -29,6 +30,7 @@ struct Check<'a> {
     status: Status,
     message: String,
     points: usize,
+    duration_ms: u128,
     #[serde(skip_serializing_if = "Option::is_none")]
     expected: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,6 +51,7 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
                 questions: &r.questions,
                 status: r.status,
                 duration_ms: r.duration.as_millis(),
+                build_ms: r.build.as_millis(),
                 seed: r.seed,
                 points: r.points(),
                 max_points: r.checks.len(),
@@ -60,6 +63,7 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
                         status: c.status,
                         message: c.full_message(),
                         points: usize::from(c.status == Status::Pass),
+                        duration_ms: c.duration.as_millis(),
                         expected: c.mismatch.as_ref().map(|m| escape(&m.expected)),
                         actual: c.mismatch.as_ref().map(|m| escape(&m.actual)),
                         transcript: c

@@ -122,7 +122,10 @@ pub struct ExerciseReport {
     pub topic: String,
     pub questions: Vec<String>,
     pub status: Status,
+    /// Build and grade, start to verdict.
     pub duration: Duration,
+    /// Of which building (shared by every exercise of one `verify`).
+    pub build: Duration,
     pub checks: Vec<Check>,
     pub seed: u64,
 }
