@@ -668,3 +668,122 @@ fn body_text(body: &[u8]) -> String {
         _ => escape_abridged(body, BODY_SHOWN),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::harness::Limits;
+
+    fn grading() -> Grading {
+        Grading::new(
+            "test",
+            std::path::Path::new("/nonexistent"),
+            std::path::Path::new("."),
+            1,
+            Limits::default(),
+        )
+    }
+
+    const WITHIN: Duration = Duration::from_secs(10);
+
+    #[tokio::test]
+    async fn sequences_headers_and_one_pooled_connection() {
+        let g = grading();
+        let server = Server::start(&g).await.unwrap();
+        server.sequence(
+            "/flaky",
+            vec![
+                Reply::error(503, "later").header("Retry-After", 1),
+                Reply::json(200, &serde_json::json!({ "ok": true })),
+            ],
+        );
+        let client = reqwest::Client::new();
+        let url = format!("{}/flaky?x=1", server.base_url());
+        let mut statuses = Vec::new();
+        for _ in 0..3 {
+            let response = client
+                .get(&url)
+                .header("accept", "application/json")
+                .send()
+                .await
+                .unwrap();
+            statuses.push(response.status().as_u16());
+            let _ = response.bytes().await.unwrap();
+        }
+        assert_eq!(statuses, [503, 200, 200]);
+        let missing = client
+            .get(format!("{}/nowhere", server.base_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status().as_u16(), 404);
+
+        let log = server.log();
+        assert_eq!(log.requests.len(), 4);
+        assert_eq!(log.connections.len(), 1, "one Client, one connection");
+        assert_eq!(log.connections[0].requests, 4);
+        let first = &log.requests[0];
+        assert_eq!(first.line(), "GET /flaky?x=1");
+        assert_eq!(first.header("Accept"), Some("application/json"));
+        assert_eq!(first.status, Some(503));
+        assert!(first.answer.as_deref().unwrap().contains("retry-after: 1"));
+        assert_eq!(log.on_path("/flaky").len(), 3);
+        assert_eq!(log.max_in_flight, 1);
+    }
+
+    #[tokio::test]
+    async fn counts_requests_in_flight() {
+        let g = grading();
+        let server = Server::start(&g).await.unwrap();
+        server.route(
+            "/slow",
+            Reply::json(200, &serde_json::json!({})).after(Duration::from_millis(200)),
+        );
+        let client = reqwest::Client::new();
+        let url = format!("{}/slow", server.base_url());
+        let requests = (0..4).map(|_| client.get(&url).send());
+        for response in futures_util::future::join_all(requests).await {
+            assert_eq!(response.unwrap().status().as_u16(), 200);
+        }
+        let log = server.log();
+        assert_eq!(log.max_in_flight, 4);
+        assert_eq!(log.in_flight, 0);
+        assert_eq!(
+            log.connections.len(),
+            4,
+            "HTTP/1.1: one request at a time per connection"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_hang_ends_when_the_client_gives_up_or_the_server_goes() {
+        let g = grading();
+        let server = Server::start(&g).await.unwrap();
+        server.route("/hang", Reply::hang());
+        let url = format!("{}/hang", server.base_url());
+
+        let impatient = reqwest::Client::builder()
+            .timeout(Duration::from_millis(100))
+            .build()
+            .unwrap();
+        let error = impatient.get(&url).send().await.unwrap_err();
+        assert!(error.is_timeout());
+        let abandoned = server
+            .wait_for(WITHIN, |log| {
+                log.requests.first().and_then(|r| r.ended.map(|_| r.status))
+            })
+            .await;
+        assert_eq!(abandoned, Some(None), "ended, never answered");
+        assert_eq!(server.log().in_flight, 0);
+
+        // A client without a timeout is released when the server is dropped.
+        let patient = tokio::spawn(reqwest::Client::new().get(url).send());
+        server
+            .wait_for(WITHIN, |log| (log.requests.len() == 2).then_some(()))
+            .await
+            .unwrap();
+        drop(server);
+        let ended = tokio::time::timeout(WITHIN, patient).await;
+        assert!(ended.expect("the request ended").unwrap().is_err());
+    }
+}
