@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{accept_client, client_exit, expect_success, stdout_lines};
+use super::{accept_client, client_exit, expect_printed, expect_success};
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
 
 const SLACK: Duration = Duration::from_secs(3);
@@ -37,14 +37,7 @@ async fn answered(g: &Grading) -> Outcome {
         let reply = format!("PONG {token}\n");
         conn.send(reply.as_bytes()).await?;
         let status = client_exit(&mut program, g.limits.io, "netlings answered").await?;
-        if !stdout_lines(&program).iter().any(|l| l.trim() == reply.trim()) {
-            return Err(Failure::mismatch(
-                "your program did not print the reply",
-                "your program's output",
-                reply.clone(),
-                program.stdout_bytes(),
-            ));
-        }
+        expect_printed(&program, reply.trim())?;
         expect_success(&program, status)
     })
     .await?;
@@ -82,14 +75,7 @@ async fn never_answered(g: &Grading) -> Outcome {
                     timeout.as_millis()
                 )));
             }
-            if !stdout_lines(&program).iter().any(|l| l.trim() == "timeout") {
-                return Err(Failure::mismatch(
-                    "your program did not print `timeout`",
-                    "your program's output",
-                    b"timeout\n".to_vec(),
-                    program.stdout_bytes(),
-                ));
-            }
+            expect_printed(&program, "timeout")?;
             if status.success() {
                 return Err(Failure::fail("your program exited with status 0 after a timeout: a failure must exit non-zero"));
             }

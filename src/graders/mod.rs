@@ -131,6 +131,20 @@ pub fn expect_success(program: &Program, status: ExitStatus) -> Result<(), Failu
         .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
 }
 
+/// The program printed `line` (trimmed) on a line of its own, or a failure
+/// showing what it printed instead.
+pub fn expect_printed(program: &Program, line: &str) -> Result<(), Failure> {
+    if stdout_lines(program).iter().any(|l| l.trim() == line) {
+        return Ok(());
+    }
+    Err(Failure::mismatch(
+        format!("your program did not print `{line}` on a line of its own"),
+        "your program's output",
+        format!("{line}\n"),
+        program.stdout_bytes(),
+    ))
+}
+
 /// The program's stdout lines, without trailing `\r`.
 pub fn stdout_lines(program: &Program) -> Vec<String> {
     program

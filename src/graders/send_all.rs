@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::{client_exit, expect_success, stdout_lines};
+use super::{client_exit, expect_printed, expect_success};
 use crate::harness::{Failure, Grading, Outcome};
 use crate::report::size;
 
@@ -136,14 +136,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     g.check("prints the server's reply `OK <bytes>` and exits with status 0", async {
         let status = client_exit(&mut program, g.limits.io, "netlings replied").await?;
         let expected = format!("OK {total}");
-        if !stdout_lines(&program).iter().any(|l| l.trim() == expected) {
-            return Err(Failure::mismatch(
-                format!("your program did not print the reply `{expected}`"),
-                "your program's output",
-                format!("{expected}\n"),
-                program.stdout_bytes(),
-            ));
-        }
+        expect_printed(&program, &expected)?;
         expect_success(&program, status)
     })
     .await?;

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{client_exit, expect_success, stdout_lines};
+use super::{client_exit, expect_printed, expect_success};
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
 use crate::peers::udp::Socket;
 
@@ -83,15 +83,7 @@ async fn answered_after_losses(g: &Grading) -> Outcome {
     g.check("prints the reply and exits with status 0", async {
         server.send_to(answer.as_bytes(), from).await?;
         let status = client_exit(&mut program, g.limits.io, "netlings answered").await?;
-        let lines = stdout_lines(&program);
-        if !lines.iter().any(|l| l.trim() == answer) {
-            return Err(Failure::mismatch(
-                "your program did not print the reply on a line of its own",
-                "your program's output",
-                format!("{answer}\n"),
-                program.stdout_bytes(),
-            ));
-        }
+        expect_printed(&program, &answer)?;
         expect_success(&program, status)
     })
     .await?;
@@ -145,14 +137,7 @@ async fn never_answered(g: &Grading) -> Outcome {
                 )));
             }
             let expected = format!("gave up after {tries} tries");
-            if !stdout_lines(&program).iter().any(|l| l.trim() == expected) {
-                return Err(Failure::mismatch(
-                    format!("your program did not print `{expected}`"),
-                    "your program's output",
-                    format!("{expected}\n"),
-                    program.stdout_bytes(),
-                ));
-            }
+            expect_printed(&program, &expected)?;
             if status.success() {
                 return Err(Failure::fail(
                     "your program exited with status 0 after giving up: a failure must exit non-zero",

@@ -270,46 +270,41 @@ impl Grading {
             ))),
         };
         let duration = started.elapsed();
+        match result {
+            Ok(value) => {
+                self.transcript.take();
+                self.reproduce
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take();
+                self.push(Check::passed(name, duration));
+                Ok(value)
+            }
+            Err(failure) => {
+                self.record_failure(name, failure, duration).await;
+                Err(Stop)
+            }
+        }
+    }
+
+    /// Records a failed check, with what crossed the wire during it, how to
+    /// replay it, and what explains it. Also for failures outside any
+    /// `check` (the exercise's own deadline).
+    pub async fn record_failure(&self, name: &str, failure: Failure, duration: Duration) {
         let transcript = self.transcript.take();
         let reproduce = self
             .reproduce
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
-        match result {
-            Ok(value) => {
-                self.push(Check::passed(name, duration));
-                Ok(value)
-            }
-            Err(failure) => {
-                let (message, program_output) = self.explain(failure.message, &failure.hints).await;
-                self.push(Check {
-                    name: name.to_string(),
-                    status: failure.status,
-                    message,
-                    mismatch: failure.mismatch.map(|m| *m),
-                    transcript,
-                    reproduce,
-                    program_output,
-                    duration,
-                });
-                Err(Stop)
-            }
-        }
-    }
-
-    /// Records a check that failed outside any `check` (e.g. the exercise
-    /// deadline).
-    pub async fn record_failure(&self, name: &str, failure: Failure, duration: Duration) {
         let (message, program_output) = self.explain(failure.message, &failure.hints).await;
-        let transcript = self.transcript.take();
         self.push(Check {
             name: name.to_string(),
             status: failure.status,
             message,
             mismatch: failure.mismatch.map(|m| *m),
             transcript,
-            reproduce: None,
+            reproduce,
             program_output,
             duration,
         });

@@ -230,6 +230,12 @@ impl WsConn {
     /// Sends a close frame and goes, without waiting for the reply (a client
     /// leaving; the closing handshake itself is judged elsewhere).
     pub async fn leave(mut self, code: u16, reason: &str) {
+        let frame = self.announce_close(code, reason);
+        let _ = tokio::time::timeout(self.io, self.ws.send(Message::Close(Some(frame)))).await;
+    }
+
+    /// The close frame netlings sends, recorded in the transcript.
+    fn announce_close(&self, code: u16, reason: &str) -> CloseFrame {
         let frame = CloseFrame {
             code: CloseCode::from(code),
             reason: reason.to_string().into(),
@@ -239,20 +245,12 @@ impl WsConn {
             Some(self.id),
             describe(&Message::Close(Some(frame.clone()))),
         );
-        let _ = tokio::time::timeout(self.io, self.ws.send(Message::Close(Some(frame)))).await;
+        frame
     }
 
     /// Starts the closing handshake with `code` and waits for the reply.
     pub async fn close(&mut self, code: u16, reason: &str) -> Result<Option<CloseFrame>, Failure> {
-        let frame = CloseFrame {
-            code: CloseCode::from(code),
-            reason: reason.to_string().into(),
-        };
-        self.transcript.said(
-            Who::Netlings,
-            Some(self.id),
-            describe(&Message::Close(Some(frame.clone()))),
-        );
+        let frame = self.announce_close(code, reason);
         self.ws
             .close(Some(frame))
             .await
