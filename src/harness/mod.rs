@@ -21,6 +21,10 @@ pub use process::{Program, ProgramWatch, Spec};
 pub use rng::Rng;
 pub use transcript::Transcript;
 
+/// The environment variable that carries the pid of the netlings process
+/// that started a program.
+pub const OWNER_VAR: &str = "NETLINGS_OWNER";
+
 /// Deadlines. Generous: a loaded 2-core machine must never fail a correct
 /// program; a hung one still ends in seconds.
 #[derive(Debug, Clone, Copy)]
@@ -202,6 +206,9 @@ impl Grading {
     pub fn start(&self, env: &[(&str, String)]) -> Result<Program, Failure> {
         let mut spec = Spec::new(&self.bin);
         spec.cwd = Some(self.root.clone());
+        // Marks every process netlings starts (and their children, who
+        // inherit it), so a leftover can be traced to the run that made it.
+        spec = spec.env(OWNER_VAR, std::process::id());
         for (k, v) in env {
             spec = spec.env(k, v);
         }

@@ -20,8 +20,10 @@ pub fn seed() -> u64 {
     seed
 }
 
-/// Processes still running the executable at `exe` (Linux: /proc/*/exe).
+/// Processes this test process started (they carry its pid in
+/// NETLINGS_OWNER) still running the executable at `exe` (Linux: /proc).
 pub fn processes_running(exe: &Path) -> Vec<u32> {
+    let marker = format!("{}={}", netlings::harness::OWNER_VAR, std::process::id());
     let Ok(exe) = exe.canonicalize() else {
         return Vec::new();
     };
@@ -40,6 +42,8 @@ pub fn processes_running(exe: &Path) -> Vec<u32> {
         // A zombie has no exe link; only running processes count.
         if let Ok(target) = std::fs::read_link(format!("/proc/{pid}/exe"))
             && target == exe
+            && std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == marker.as_bytes()))
         {
             pids.push(pid);
         }
