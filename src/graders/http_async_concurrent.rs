@@ -125,7 +125,9 @@ pub async fn grade(g: &Grading) -> Outcome {
                         strays.join(", ")
                     ));
                 }
-                f.because("each sensor's reading is at NETLINGS_BASE_URL + /v1/sensors/<id>/reading")
+                f.because(
+                    "each sensor's reading is at NETLINGS_BASE_URL + /v1/sensors/<id>/reading",
+                )
             })
     })
     .await?;

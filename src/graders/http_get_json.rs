@@ -103,7 +103,10 @@ fn answer(request: &Request, body: &str) -> Reply {
             "this API answers only requests that accept application/json",
         );
     }
-    if request.header("user-agent").is_none_or(|ua| ua.trim().is_empty()) {
+    if request
+        .header("user-agent")
+        .is_none_or(|ua| ua.trim().is_empty())
+    {
         return Reply::error(
             403,
             "requests without a User-Agent are refused: say who you are",
@@ -162,13 +165,16 @@ pub async fn grade(g: &Grading) -> Outcome {
             Ok((server, program, first))
         })
         .await?;
-    g.reproduce(format!(
-        "nc -l 127.0.0.1 7000 & {}   (nc prints the request your program sends)",
+    // nc shows the request the program sends; curl sends a correct one.
+    let replay = format!(
+        "nc -l 127.0.0.1 7000 & {}   (nc prints your request; a correct one: curl -H 'Accept: \
+         application/json' -A 'my-app/1.0' http://127.0.0.1:7000{path})",
         g.run_command(&[
             ("NETLINGS_BASE_URL", "http://127.0.0.1:7000"),
             ("NETLINGS_CITY", report.slug)
         ])
-    ));
+    );
+    g.reproduce(replay.clone());
 
     g.check("sends the header `Accept: application/json`", async {
         server.show(&first);
@@ -191,6 +197,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
 
+    g.reproduce(replay);
     g.check("sends a `User-Agent` header", async {
         server.show(&first);
         match first.header("user-agent") {
@@ -206,32 +213,35 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
 
-    g.check("prints current.temperature_c and exits with status 0", async {
-        let status = client_exit(&mut program, g.limits.io, "netlings answered").await?;
-        let lines = stdout_lines(&program);
-        if !lines.iter().any(|l| says_number(l, report.temperature)) {
-            let mut failure = Failure::mismatch(
-                "your program did not print current.temperature_c on a line of its own",
-                "your program's output",
-                format!("{}\n", tenths(report.temperature)),
-                program.stdout_bytes(),
-            );
-            for (field, value) in &report.others {
-                if lines.iter().any(|l| says_number(l, *value)) {
-                    failure = failure.and(format!(
-                        "you printed {}, the value of {field}",
-                        tenths(*value)
-                    ));
+    g.check(
+        "prints current.temperature_c and exits with status 0",
+        async {
+            let status = client_exit(&mut program, g.limits.io, "netlings answered").await?;
+            let lines = stdout_lines(&program);
+            if !lines.iter().any(|l| says_number(l, report.temperature)) {
+                let mut failure = Failure::mismatch(
+                    "your program did not print current.temperature_c on a line of its own",
+                    "your program's output",
+                    format!("{}\n", tenths(report.temperature)),
+                    program.stdout_bytes(),
+                );
+                for (field, value) in &report.others {
+                    if lines.iter().any(|l| says_number(l, *value)) {
+                        failure = failure.and(format!(
+                            "you printed {}, the value of {field}",
+                            tenths(*value)
+                        ));
+                    }
                 }
-            }
-            return Err(failure.because(
+                return Err(failure.because(
                 "decode the body into structs that mirror it (#[derive(Deserialize)]) and print \
                  report.current.temperature_c: searching the text for a field name finds the \
                  first one with that name, wherever it is",
             ));
-        }
-        expect_success(&program, status)
-    })
+            }
+            expect_success(&program, status)
+        },
+    )
     .await?;
     Ok(())
 }

@@ -148,22 +148,26 @@ pub async fn grade(g: &Grading) -> Outcome {
     )
     .await?;
 
-    g.check("prints the number of events and exits with status 0", async {
-        let status = client_exit(&mut program, g.limits.io, "the last page was answered").await?;
-        if !stdout_lines(&program)
-            .iter()
-            .any(|l| l.trim() == total.to_string())
-        {
-            return Err(Failure::mismatch(
-                "your program did not print the number of events on a line of its own",
-                "your program's output",
-                format!("{total}\n"),
-                program.stdout_bytes(),
-            )
-            .because("count the events of every page, the first and the last included"));
-        }
-        expect_success(&program, status)
-    })
+    g.check(
+        "prints the number of events and exits with status 0",
+        async {
+            let status =
+                client_exit(&mut program, g.limits.io, "the last page was answered").await?;
+            if !stdout_lines(&program)
+                .iter()
+                .any(|l| l.trim() == total.to_string())
+            {
+                return Err(Failure::mismatch(
+                    "your program did not print the number of events on a line of its own",
+                    "your program's output",
+                    format!("{total}\n"),
+                    program.stdout_bytes(),
+                )
+                .because("count the events of every page, the first and the last included"));
+            }
+            expect_success(&program, status)
+        },
+    )
     .await?;
     Ok(())
 }

@@ -213,9 +213,10 @@ async fn recovers_from_503s(g: &Grading) -> Outcome {
     )
     .await?;
 
-    g.check("prints the order after the 200 and exits with status 0", async {
-        prints_order(&mut run, g, &body).await
-    })
+    g.check(
+        "prints the order after the 200 and exits with status 0",
+        async { prints_order(&mut run, g, &body).await },
+    )
     .await
 }
 
@@ -289,9 +290,10 @@ async fn honours_retry_after(g: &Grading) -> Outcome {
             },
         )
         .await?;
-    g.check("prints the order after the 429 and exits with status 0", async {
-        prints_order(&mut run, g, &body).await
-    })
+    g.check(
+        "prints the order after the 429 and exits with status 0",
+        async { prints_order(&mut run, g, &body).await },
+    )
     .await
 }
 

@@ -58,9 +58,7 @@ async fn answered_in_time(g: &Grading) -> Outcome {
     let timeout = Duration::from_secs(2);
     let delay = Duration::from_millis(300);
     let report = format!("rep-{}", g.rng(|r| r.word(6)));
-    let body = g.rng(|r| {
-        json!({ "id": report, "state": "ready", "rows": r.range(10, 5000) })
-    });
+    let body = g.rng(|r| json!({ "id": report, "state": "ready", "rows": r.range(10, 5000) }));
     g.check(
         &format!(
             "prints the report when the server answers within NETLINGS_TIMEOUT_MS ({} ms)",
@@ -106,7 +104,8 @@ async fn never_answered(g: &Grading) -> Outcome {
     let timeout = Duration::from_millis(800);
     let report = format!("rep-{}", g.rng(|r| r.word(6)));
     g.reproduce(format!(
-        "nc -l 127.0.0.1 7000 & {}   (nc reads your request and never answers)",
+        "nc -l 127.0.0.1 7000 & {}   (nc reads your request and never answers; `curl --max-time \
+         0.8 http://127.0.0.1:7000/` against it shows a client that gives up)",
         g.run_command(&[
             ("NETLINGS_BASE_URL", "http://127.0.0.1:7000"),
             ("NETLINGS_REPORT", &report),
