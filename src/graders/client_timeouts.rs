@@ -23,12 +23,22 @@ async fn answered(g: &Grading) -> Outcome {
         .check("connects and sends `PING`", async {
             let listener = super::listen().await?;
             let program = g.start(&[
-                ("NETLINGS_ADDR", listener.local_addr().map_or(String::new(), |a| a.to_string())),
+                (
+                    "NETLINGS_ADDR",
+                    listener
+                        .local_addr()
+                        .map_or(String::new(), |a| a.to_string()),
+                ),
                 ("NETLINGS_TIMEOUT_MS", "3000".to_string()),
             ])?;
             let mut conn = accept_client(g, &program, &listener, "NETLINGS_ADDR").await?;
             let line = conn.recv_line("the PING line").await?;
-            expect_bytes("the request", b"PING\n", &line, "the request must be the line `PING`")?;
+            expect_bytes(
+                "the request",
+                b"PING\n",
+                &line,
+                "the request must be the line `PING`",
+            )?;
             Ok((program, conn))
         })
         .await?;

@@ -29,7 +29,10 @@ pub async fn grade(g: &Grading) -> Outcome {
 async fn concurrency(g: &Grading) -> Outcome {
     let (program, addr, slowloris) =
         start_tcp_server(g, &[("NETLINGS_IDLE_TIMEOUT_MS", FAR_AWAY_MS.to_string())]).await?;
-    let run = g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000"), ("NETLINGS_IDLE_TIMEOUT_MS", "60000")]);
+    let run = g.run_command(&[
+        ("NETLINGS_ADDR", "127.0.0.1:7000"),
+        ("NETLINGS_IDLE_TIMEOUT_MS", "60000"),
+    ]);
     g.reproduce(format!("{run}, then open `nc 127.0.0.1 7000` in one terminal, type nothing, and `nc 127.0.0.1 7000` in another"));
 
     g.check(
@@ -81,8 +84,13 @@ async fn idle_timeout(g: &Grading) -> Outcome {
     let idle = Duration::from_millis(IDLE_MS);
     let (program, addr, mut quiet) =
         start_tcp_server(g, &[("NETLINGS_IDLE_TIMEOUT_MS", IDLE_MS.to_string())]).await?;
-    let run = g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000"), ("NETLINGS_IDLE_TIMEOUT_MS", "3000")]);
-    g.reproduce(format!("{run}, then `nc 127.0.0.1 7000`: send one request and wait"));
+    let run = g.run_command(&[
+        ("NETLINGS_ADDR", "127.0.0.1:7000"),
+        ("NETLINGS_IDLE_TIMEOUT_MS", "3000"),
+    ]);
+    g.reproduce(format!(
+        "{run}, then `nc 127.0.0.1 7000`: send one request and wait"
+    ));
 
     g.check(
         &format!("closes a connection idle for NETLINGS_IDLE_TIMEOUT_MS ({IDLE_MS} ms), not before"),

@@ -31,7 +31,10 @@ async fn expect_reversed(conn: &mut Conn, payload: &[u8], what: &str) -> Result<
         format!("the reply to {what} has the wrong length header"),
     )?;
     let body = conn
-        .recv_exact(payload.len(), &format!("the payload of the reply to {what}"))
+        .recv_exact(
+            payload.len(),
+            &format!("the payload of the reply to {what}"),
+        )
         .await?;
     expect_bytes(
         "the reversed payload",

@@ -40,7 +40,12 @@ pub async fn expect_reply(conn: &mut Conn, request: &Request) -> Result<(), Fail
     let what = format!("the reply to {:?}", request.line.trim_end());
     let got = conn.recv_line(&what).await?;
     let got = normalise(&got);
-    crate::harness::expect_bytes(&what, request.reply.as_bytes(), &got, format!("wrong {what}"))
+    crate::harness::expect_bytes(
+        &what,
+        request.reply.as_bytes(),
+        &got,
+        format!("wrong {what}"),
+    )
 }
 
 /// Reads one reply line and checks it is an `ERR` line.
@@ -110,36 +115,42 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
 
-    g.check("answers three requests sent in one write, in order", async {
-        let requests: Vec<Request> = (0..3).map(|_| g.rng(random_request)).collect();
-        let all: String = requests.iter().map(|r| r.line.as_str()).collect();
-        conn.send(all.as_bytes()).await?;
-        for request in &requests {
-            expect_reply(&mut conn, request)
-                .await
-                .map_err(|f| f.because(FRAMING))?;
-        }
-        Ok(())
-    })
+    g.check(
+        "answers three requests sent in one write, in order",
+        async {
+            let requests: Vec<Request> = (0..3).map(|_| g.rng(random_request)).collect();
+            let all: String = requests.iter().map(|r| r.line.as_str()).collect();
+            conn.send(all.as_bytes()).await?;
+            for request in &requests {
+                expect_reply(&mut conn, request)
+                    .await
+                    .map_err(|f| f.because(FRAMING))?;
+            }
+            Ok(())
+        },
+    )
     .await?;
 
-    g.check("answers `ERR <reason>` to bad requests and keeps the connection", async {
-        let word = g.rng(|r| r.word(3)).to_uppercase();
-        for bad in [
-            format!("{word} 1 2\n"),
-            "ADD one two\n".to_string(),
-            "MUL 7\n".to_string(),
-            "\n".to_string(),
-        ] {
-            conn.send(bad.as_bytes()).await?;
-            expect_err(&mut conn, &bad).await?;
-        }
-        let request = g.rng(random_request);
-        conn.send(request.line.as_bytes()).await?;
-        expect_reply(&mut conn, &request)
-            .await
-            .map_err(|f| f.because("after an ERR the connection stays open for the next request"))
-    })
+    g.check(
+        "answers `ERR <reason>` to bad requests and keeps the connection",
+        async {
+            let word = g.rng(|r| r.word(3)).to_uppercase();
+            for bad in [
+                format!("{word} 1 2\n"),
+                "ADD one two\n".to_string(),
+                "MUL 7\n".to_string(),
+                "\n".to_string(),
+            ] {
+                conn.send(bad.as_bytes()).await?;
+                expect_err(&mut conn, &bad).await?;
+            }
+            let request = g.rng(random_request);
+            conn.send(request.line.as_bytes()).await?;
+            expect_reply(&mut conn, &request).await.map_err(|f| {
+                f.because("after an ERR the connection stays open for the next request")
+            })
+        },
+    )
     .await?;
 
     g.check("answers 100 pipelined requests, in order", async {
@@ -153,14 +164,18 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
 
-    g.check("serves a new connection after the first one closes", async {
-        drop(conn);
-        g.transcript.event(None, "netlings closed its first connection");
-        let mut again = Conn::connect(g, addr).await?;
-        let request = g.rng(random_request);
-        again.send(request.line.as_bytes()).await?;
-        expect_reply(&mut again, &request).await
-    })
+    g.check(
+        "serves a new connection after the first one closes",
+        async {
+            drop(conn);
+            g.transcript
+                .event(None, "netlings closed its first connection");
+            let mut again = Conn::connect(g, addr).await?;
+            let request = g.rng(random_request);
+            again.send(request.line.as_bytes()).await?;
+            expect_reply(&mut again, &request).await
+        },
+    )
     .await?;
     drop(program);
     Ok(())

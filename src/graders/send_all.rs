@@ -27,7 +27,11 @@ const READ_PAUSE: Duration = Duration::from_millis(2);
 fn payload_size() -> usize {
     let wmem_max = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
         .ok()
-        .and_then(|t| t.split_whitespace().nth(2).and_then(|v| v.parse::<usize>().ok()))
+        .and_then(|t| {
+            t.split_whitespace()
+                .nth(2)
+                .and_then(|v| v.parse::<usize>().ok())
+        })
         .unwrap_or(4 * 1024 * 1024);
     (4 * wmem_max).clamp(8 << 20, 64 << 20)
 }
@@ -50,7 +54,9 @@ pub async fn grade(g: &Grading) -> Outcome {
             let listener = socket
                 .listen(8)
                 .map_err(|e| Failure::error(format!("netlings cannot listen: {e}")))?;
-            let addr = listener.local_addr().map_or(String::new(), |a| a.to_string());
+            let addr = listener
+                .local_addr()
+                .map_or(String::new(), |a| a.to_string());
             let program = g.start(&[
                 ("NETLINGS_ADDR", addr),
                 ("NETLINGS_SIZE", total.to_string()),
@@ -133,12 +139,15 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
 
-    g.check("prints the server's reply `OK <bytes>` and exits with status 0", async {
-        let status = client_exit(&mut program, g.limits.io, "netlings replied").await?;
-        let expected = format!("OK {total}");
-        expect_printed(&program, &expected)?;
-        expect_success(&program, status)
-    })
+    g.check(
+        "prints the server's reply `OK <bytes>` and exits with status 0",
+        async {
+            let status = client_exit(&mut program, g.limits.io, "netlings replied").await?;
+            let expected = format!("OK {total}");
+            expect_printed(&program, &expected)?;
+            expect_success(&program, status)
+        },
+    )
     .await?;
     Ok(())
 }

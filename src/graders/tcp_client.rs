@@ -18,7 +18,9 @@ pub async fn grade(g: &Grading) -> Outcome {
     let (mut program, mut conn) = g
         .check("connects to NETLINGS_ADDR", async {
             let listener = super::listen().await?;
-            let addr = listener.local_addr().map_or(String::new(), |a| a.to_string());
+            let addr = listener
+                .local_addr()
+                .map_or(String::new(), |a| a.to_string());
             let program = g.start(&[
                 ("NETLINGS_ADDR", addr.clone()),
                 ("NETLINGS_NAME", name.clone()),
@@ -29,7 +31,10 @@ pub async fn grade(g: &Grading) -> Outcome {
         .await?;
     g.reproduce(format!(
         "printf 'Welcome!\\nbye\\n' | nc -l 127.0.0.1 7000 & {}",
-        g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000"), ("NETLINGS_NAME", &name)])
+        g.run_command(&[
+            ("NETLINGS_ADDR", "127.0.0.1:7000"),
+            ("NETLINGS_NAME", &name)
+        ])
     ));
 
     g.check("sends the request line `HELLO <name>`", async {
@@ -55,38 +60,42 @@ pub async fn grade(g: &Grading) -> Outcome {
         format!("bye {}\n", g.rng(|r| r.word(8))),
     ];
     let reply = parts.concat();
-    g.check("prints the whole reply, read until the server closes", async {
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                tokio::time::sleep(PAUSE).await;
+    g.check(
+        "prints the whole reply, read until the server closes",
+        async {
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    tokio::time::sleep(PAUSE).await;
+                }
+                // A client that stopped reading early resets the connection:
+                // what it printed is then the verdict.
+                if conn.send(part.as_bytes()).await.is_err() {
+                    break;
+                }
             }
-            // A client that stopped reading early resets the connection:
-            // what it printed is then the verdict.
-            if conn.send(part.as_bytes()).await.is_err() {
-                break;
-            }
-        }
-        let _ = conn.half_close().await;
-        let status = client_exit(&mut program, g.limits.io, "netlings closed the connection").await?;
-        let printed = program.stdout_bytes();
-        let trimmed = trim_newlines(&printed);
-        if trimmed != trim_newlines(reply.as_bytes()) {
-            let mut failure = Failure::mismatch(
-                "what your program printed differs from the reply netlings sent",
-                "the reply",
-                reply.as_bytes(),
-                printed.clone(),
-            );
-            if !trimmed.is_empty() && reply.as_bytes().starts_with(trimmed) {
-                failure = failure.because(
+            let _ = conn.half_close().await;
+            let status =
+                client_exit(&mut program, g.limits.io, "netlings closed the connection").await?;
+            let printed = program.stdout_bytes();
+            let trimmed = trim_newlines(&printed);
+            if trimmed != trim_newlines(reply.as_bytes()) {
+                let mut failure = Failure::mismatch(
+                    "what your program printed differs from the reply netlings sent",
+                    "the reply",
+                    reply.as_bytes(),
+                    printed.clone(),
+                );
+                if !trimmed.is_empty() && reply.as_bytes().starts_with(trimmed) {
+                    failure = failure.because(
                     "you printed only the beginning: one read() returns what has arrived so far, \
                      not the whole reply. Read until read() returns 0 (read_to_end).",
                 );
+                }
+                return Err(failure);
             }
-            return Err(failure);
-        }
-        expect_success(&program, status)
-    })
+            expect_success(&program, status)
+        },
+    )
     .await?;
     Ok(())
 }

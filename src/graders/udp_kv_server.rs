@@ -29,7 +29,9 @@ pub async fn grade(g: &Grading) -> Outcome {
         })
         .await?;
     let run = g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000")]);
-    g.reproduce(format!("{run}, then: echo -n 'version' | nc -u -w1 127.0.0.1 7000"));
+    g.reproduce(format!(
+        "{run}, then: echo -n 'version' | nc -u -w1 127.0.0.1 7000"
+    ));
 
     let unset = g.rng(|r| r.word(7));
     g.check("answers a lookup of an unset key with `key=`", async {
@@ -38,19 +40,29 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     let (key, value) = (g.rng(|r| r.word(5)), g.rng(|r| r.word(9)));
-    g.check("stores `key=value` without replying, then answers its lookup", async {
-        first.send_to(format!("{key}={value}").as_bytes(), addr).await?;
-        // The next datagram must be the lookup's reply: a reply to the insert
-        // would come first.
-        lookup(g, &first, addr, &key, &format!("{key}={value}"))
-            .await
-            .map_err(|f| f.because("an insert gets no reply at all; only lookups are answered"))
-    })
+    g.check(
+        "stores `key=value` without replying, then answers its lookup",
+        async {
+            first
+                .send_to(format!("{key}={value}").as_bytes(), addr)
+                .await?;
+            // The next datagram must be the lookup's reply: a reply to the insert
+            // would come first.
+            lookup(g, &first, addr, &key, &format!("{key}={value}"))
+                .await
+                .map_err(|f| f.because("an insert gets no reply at all; only lookups are answered"))
+        },
+    )
     .await?;
 
-    let (key2, value2) = (g.rng(|r| r.word(4)), format!("{}={}", g.rng(|r| r.word(3)), g.rng(|r| r.word(3))));
+    let (key2, value2) = (
+        g.rng(|r| r.word(4)),
+        format!("{}={}", g.rng(|r| r.word(3)), g.rng(|r| r.word(3))),
+    );
     g.check("splits at the first `=`: a value may contain `=`", async {
-        first.send_to(format!("{key2}={value2}").as_bytes(), addr).await?;
+        first
+            .send_to(format!("{key2}={value2}").as_bytes(), addr)
+            .await?;
         lookup(g, &first, addr, &key2, &format!("{key2}={value2}")).await
     })
     .await?;
@@ -66,24 +78,27 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
 
-    g.check("replies to each sender's own address, from NETLINGS_ADDR", async {
-        let a = Socket::bind(g).await?;
-        let b = Socket::bind(g).await?;
-        // b asks first, then a: a server replying to "the client" it saw
-        // first (or to a fixed port) sends a's answer to b.
-        lookup(g, &b, addr, &key, &format!("{key}={value}")).await?;
-        lookup(g, &a, addr, &key2, &format!("{key2}={value2}")).await?;
-        if let Some((stray, from)) = b.recv(Duration::from_millis(200)).await {
-            return Err(Failure::fail(format!(
-                "socket #{} received a reply meant for socket #{}: {:?} from {from}",
-                b.id,
-                a.id,
-                String::from_utf8_lossy(&stray)
-            ))
-            .because("reply to the address recv_from() gave you for *this* datagram"));
-        }
-        Ok(())
-    })
+    g.check(
+        "replies to each sender's own address, from NETLINGS_ADDR",
+        async {
+            let a = Socket::bind(g).await?;
+            let b = Socket::bind(g).await?;
+            // b asks first, then a: a server replying to "the client" it saw
+            // first (or to a fixed port) sends a's answer to b.
+            lookup(g, &b, addr, &key, &format!("{key}={value}")).await?;
+            lookup(g, &a, addr, &key2, &format!("{key2}={value2}")).await?;
+            if let Some((stray, from)) = b.recv(Duration::from_millis(200)).await {
+                return Err(Failure::fail(format!(
+                    "socket #{} received a reply meant for socket #{}: {:?} from {from}",
+                    b.id,
+                    a.id,
+                    String::from_utf8_lossy(&stray)
+                ))
+                .because("reply to the address recv_from() gave you for *this* datagram"));
+            }
+            Ok(())
+        },
+    )
     .await?;
 
     g.check("does not let `version` be changed", async {
@@ -106,7 +121,15 @@ async fn lookup(
     key: &str,
     expected: &str,
 ) -> Result<(), Failure> {
-    expect_datagram(g, socket, server, key.as_bytes(), expected.as_bytes(), &format!("the reply to the lookup `{}`", abridge(key))).await
+    expect_datagram(
+        g,
+        socket,
+        server,
+        key.as_bytes(),
+        expected.as_bytes(),
+        &format!("the reply to the lookup `{}`", abridge(key)),
+    )
+    .await
 }
 
 fn abridge(text: &str) -> String {

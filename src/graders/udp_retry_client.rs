@@ -34,8 +34,14 @@ async fn answered_after_losses(g: &Grading) -> Outcome {
                 ("NETLINGS_TIMEOUT_MS", timeout.as_millis().to_string()),
                 ("NETLINGS_TRIES", tries.to_string()),
             ])?;
-            let first = next_datagram(&server, &program, g.limits.ready, "the first request").await?;
-            expect_bytes("the request", request.as_bytes(), &first, "the request differs from NETLINGS_REQUEST")?;
+            let first =
+                next_datagram(&server, &program, g.limits.ready, "the first request").await?;
+            expect_bytes(
+                "the request",
+                request.as_bytes(),
+                &first,
+                "the request differs from NETLINGS_REQUEST",
+            )?;
             Ok((server, program))
         })
         .await?;

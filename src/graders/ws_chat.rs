@@ -25,7 +25,12 @@ async fn join(g: &Grading, addr: std::net::SocketAddr, name: &str) -> Result<WsC
 async fn expect_line(client: &mut WsConn, expected: &str, who: &str) -> Result<(), Failure> {
     let what = format!("`{expected}` at {who}");
     let got = client.recv_text(&what).await?;
-    expect_bytes(&what, expected.as_bytes(), got.as_bytes(), format!("{who} received the wrong message"))
+    expect_bytes(
+        &what,
+        expected.as_bytes(),
+        got.as_bytes(),
+        format!("{who} received the wrong message"),
+    )
 }
 
 pub async fn grade(g: &Grading) -> Outcome {
@@ -51,21 +56,31 @@ pub async fn grade(g: &Grading) -> Outcome {
         .await?;
 
     let carol = g
-        .check("sends a message to everyone else, not back to its sender", async {
-            let mut carol = join(g, addr, &c).await?;
-            expect_line(&mut alice, &format!("* {c} joined"), &a).await?;
-            expect_line(&mut bob, &format!("* {c} joined"), &b).await?;
-            let text = format!("hello from {a}, {}", g.rng(|r| r.word(5)));
-            alice.send(Message::text(text.clone())).await?;
-            let line = format!("{a}: {text}");
-            expect_line(&mut bob, &line, &b).await?;
-            expect_line(&mut carol, &line, &c).await?;
-            alice
-                .expect_silence(Duration::from_millis(300), &format!("after {a} spoke, at {a}"))
-                .await
-                .map_err(|f| f.because("a chat room sends a message to the others; the sender already has it"))?;
-            Ok(carol)
-        })
+        .check(
+            "sends a message to everyone else, not back to its sender",
+            async {
+                let mut carol = join(g, addr, &c).await?;
+                expect_line(&mut alice, &format!("* {c} joined"), &a).await?;
+                expect_line(&mut bob, &format!("* {c} joined"), &b).await?;
+                let text = format!("hello from {a}, {}", g.rng(|r| r.word(5)));
+                alice.send(Message::text(text.clone())).await?;
+                let line = format!("{a}: {text}");
+                expect_line(&mut bob, &line, &b).await?;
+                expect_line(&mut carol, &line, &c).await?;
+                alice
+                    .expect_silence(
+                        Duration::from_millis(300),
+                        &format!("after {a} spoke, at {a}"),
+                    )
+                    .await
+                    .map_err(|f| {
+                        f.because(
+                            "a chat room sends a message to the others; the sender already has it",
+                        )
+                    })?;
+                Ok(carol)
+            },
+        )
         .await?;
 
     g.check("announces a leave to those who stay", async {

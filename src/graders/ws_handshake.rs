@@ -171,22 +171,25 @@ pub async fn grade(g: &Grading) -> Outcome {
     )
     .await?;
 
-    g.check("answers a plain GET (no Upgrade) with 400 Bad Request", async {
-        let mut plain = Conn::connect(g, addr).await?;
-        plain
-            .send(format!("GET / HTTP/1.1\r\nHost: {addr}\r\nAccept: */*\r\n\r\n").as_bytes())
-            .await?;
-        let head = read_head(&mut plain, "the response to a plain GET").await?;
-        if head.status() != Some(400) {
-            return Err(Failure::mismatch(
-                "a request without `Upgrade: websocket` is not a WebSocket handshake",
-                "the status line",
-                b"HTTP/1.1 400 Bad Request".to_vec(),
-                head.status_line.into_bytes(),
-            ));
-        }
-        Ok(())
-    })
+    g.check(
+        "answers a plain GET (no Upgrade) with 400 Bad Request",
+        async {
+            let mut plain = Conn::connect(g, addr).await?;
+            plain
+                .send(format!("GET / HTTP/1.1\r\nHost: {addr}\r\nAccept: */*\r\n\r\n").as_bytes())
+                .await?;
+            let head = read_head(&mut plain, "the response to a plain GET").await?;
+            if head.status() != Some(400) {
+                return Err(Failure::mismatch(
+                    "a request without `Upgrade: websocket` is not a WebSocket handshake",
+                    "the status line",
+                    b"HTTP/1.1 400 Bad Request".to_vec(),
+                    head.status_line.into_bytes(),
+                ));
+            }
+            Ok(())
+        },
+    )
     .await?;
 
     g.check("works with a real WebSocket client (tungstenite)", async {

@@ -52,8 +52,12 @@ impl Ticker {
     /// Sends ticks `from..until` as `TICK <symbol> <seq> <price>`.
     async fn send(&mut self, ws: &mut WsConn, from: u64, until: u64) -> Result<(), Failure> {
         for seq in from..until.min(TOTAL) {
-            ws.send(Message::text(format!("TICK {} {}", self.symbol, self.line(seq))))
-                .await?;
+            ws.send(Message::text(format!(
+                "TICK {} {}",
+                self.symbol,
+                self.line(seq)
+            )))
+            .await?;
         }
         self.live = self.live.max(until);
         Ok(())
@@ -100,12 +104,16 @@ pub async fn grade(g: &Grading) -> Outcome {
     let (listener, mut program, ws) = g
         .check("connects to NETLINGS_WS_URL and subscribes", async {
             let listener = super::listen().await?;
-            let addr = listener.local_addr().map_err(|e| Failure::error(e.to_string()))?;
+            let addr = listener
+                .local_addr()
+                .map_err(|e| Failure::error(e.to_string()))?;
             let program = g.start(&[
                 ("NETLINGS_WS_URL", format!("ws://{addr}/ticks")),
                 ("NETLINGS_SYMBOL", ticker.symbol.clone()),
             ])?;
-            let stream = super::accept_client(g, &program, &listener, "NETLINGS_WS_URL").await?.into_stream();
+            let stream = super::accept_client(g, &program, &listener, "NETLINGS_WS_URL")
+                .await?
+                .into_stream();
             let mut ws = WsConn::accept(g, stream).await?;
             let from = ticker.subscription(&mut ws).await?;
             ticker.send(&mut ws, from, first_drop).await?;
@@ -113,18 +121,27 @@ pub async fn grade(g: &Grading) -> Outcome {
         })
         .await?;
 
-    g.check("reconnects after the server drops the connection, and resubscribes", async {
-        // The ticks already sent still arrive: the connection ends after them.
-        ws.drop_abruptly();
-        ticker.live += MISSED_WHILE_AWAY;
-        g.transcript.event(None, format!("the ticker moves on to tick {} while your client is away", ticker.live));
-        let mut again = next_connection(g, &listener, &program, "after the first drop").await?;
-        let from = ticker.subscription(&mut again).await?;
-        ticker.send(&mut again, from, second_drop).await?;
-        again.drop_abruptly();
-        ticker.live += MISSED_WHILE_AWAY;
-        Ok(())
-    })
+    g.check(
+        "reconnects after the server drops the connection, and resubscribes",
+        async {
+            // The ticks already sent still arrive: the connection ends after them.
+            ws.drop_abruptly();
+            ticker.live += MISSED_WHILE_AWAY;
+            g.transcript.event(
+                None,
+                format!(
+                    "the ticker moves on to tick {} while your client is away",
+                    ticker.live
+                ),
+            );
+            let mut again = next_connection(g, &listener, &program, "after the first drop").await?;
+            let from = ticker.subscription(&mut again).await?;
+            ticker.send(&mut again, from, second_drop).await?;
+            again.drop_abruptly();
+            ticker.live += MISSED_WHILE_AWAY;
+            Ok(())
+        },
+    )
     .await?;
 
     g.check("reconnects again after a second drop", async {
