@@ -181,12 +181,35 @@ pub struct Mutant {
 /// `hostile/` for programs that misbehave whatever the exercise); each starts
 /// with `//! mutant of:`, `//! bug:`, `//! fails:` and optional `//! says:`.
 pub fn mutants(root: &Path) -> Result<Vec<Mutant>> {
+    Ok(known_programs(root)?.0)
+}
+
+/// A correct program written differently from the solution (threads for
+/// tokio, std for a crate, blocking for async): its grader must pass it.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub bin: String,
+    pub path: PathBuf,
+    /// The exercise whose grader must accept it.
+    pub of: String,
+    /// How it differs from the solution.
+    pub how: String,
+}
+
+/// The correct programs under `tests/mutants/variants/`, each starting with
+/// `//! variant of:` and `//! how:`.
+pub fn variants(root: &Path) -> Result<Vec<Variant>> {
+    Ok(known_programs(root)?.1)
+}
+
+/// Every program of the mutants package: the known-bad and the known-good.
+fn known_programs(root: &Path) -> Result<(Vec<Mutant>, Vec<Variant>)> {
     let mut files = Vec::new();
     let dir = root.join("tests/mutants");
     collect_rs(&dir, &mut files);
     files.retain(|f| !f.starts_with(dir.join("src")));
     files.sort();
-    let mut out = Vec::new();
+    let (mut mutants, mut variants) = (Vec::new(), Vec::new());
     for path in files {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
@@ -207,12 +230,21 @@ pub fn mutants(root: &Path) -> Result<Vec<Mutant>> {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
+        if path.starts_with(dir.join("variants")) {
+            variants.push(Variant {
+                bin: format!("variant_{stem}"),
+                of: one("variant of:")?,
+                how: one("how:")?,
+                path,
+            });
+            continue;
+        }
         let bin = if path.starts_with(dir.join("hostile")) {
             format!("hostile_{stem}")
         } else {
             stem.to_string()
         };
-        out.push(Mutant {
+        mutants.push(Mutant {
             bin,
             of: one("mutant of:")?,
             bug: one("bug:")?,
@@ -221,20 +253,23 @@ pub fn mutants(root: &Path) -> Result<Vec<Mutant>> {
             path,
         });
     }
-    Ok(out)
+    Ok((mutants, variants))
 }
 
 fn mutant_bins(root: &Path) -> Result<String> {
+    let (mutants, variants) = known_programs(root)?;
+    let programs = mutants
+        .iter()
+        .map(|m| (&m.bin, &m.path))
+        .chain(variants.iter().map(|v| (&v.bin, &v.path)));
     let mut out = String::new();
-    for m in mutants(root)? {
-        let rel = m
-            .path
+    for (bin, path) in programs {
+        let rel = path
             .strip_prefix(root.join("tests/mutants"))
-            .unwrap_or(&m.path);
+            .unwrap_or(path);
         let _ = write!(
             out,
-            "[[bin]]\nname = \"{}\"\npath = \"{}\"\n\n",
-            m.bin,
+            "[[bin]]\nname = \"{bin}\"\npath = \"{}\"\n\n",
             rel.display()
         );
     }

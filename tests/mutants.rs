@@ -1,6 +1,8 @@
 //! Every grader is proven by mutants: realistic buggy programs (and hostile
 //! ones) under tests/mutants/ that must fail with the check that names their
-//! bug, within their deadline, leaving no process behind.
+//! bug, within their deadline, leaving no process behind. And by variants:
+//! correct programs written differently from the solution (tokio for
+//! threads, std for a crate, blocking for async), which must pass.
 
 mod common;
 
@@ -9,7 +11,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use netlings::cargo::{Show, build_package};
 use netlings::catalog::Catalog;
-use netlings::dev::{MUTANTS_PACKAGE, Mutant, mutants};
+use netlings::dev::{MUTANTS_PACKAGE, Mutant, mutants, variants};
 use netlings::grade::grade_program;
 use netlings::harness::Limits;
 use netlings::report::Status;
@@ -116,4 +118,56 @@ async fn judge(
             failed.name
         ))
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_variant_passes() {
+    let root = common::repo_root();
+    let seed = common::seed();
+    let catalog = Catalog::load(&root).expect("exercises.toml loads");
+    let mut variants = variants(&root).expect("variant headers parse");
+    assert!(
+        !variants.is_empty(),
+        "no variants under tests/mutants/variants"
+    );
+    if let Ok(only) = std::env::var("NETLINGS_MUTANTS") {
+        variants.retain(|v| v.bin.contains(&only));
+    }
+    let bins: Vec<String> = variants.iter().map(|v| v.bin.clone()).collect();
+    let build = build_package(&root, MUTANTS_PACKAGE, &bins, Show::Quiet, None)
+        .await
+        .expect("cargo runs");
+    let problems: Vec<String> = futures_util::stream::iter(variants)
+        .map(|v| {
+            let (catalog, build, root) = (&catalog, &build, &root);
+            async move {
+                let exercise = catalog.exercise(&v.of)?;
+                let Some(exe) = build.bins.get(&v.bin) else {
+                    return Some(format!(
+                        "{} ({}): does not build: {:?}",
+                        v.bin,
+                        v.how,
+                        build.errors.get(&v.bin)
+                    ));
+                };
+                let report = grade_program(exercise, exe, root, seed, Limits::default()).await;
+                (report.status != Status::Pass).then(|| {
+                    format!(
+                        "{} ({}) is correct but FAILED:\n{}",
+                        v.bin,
+                        v.how,
+                        netlings::report::human::exercise(&report)
+                    )
+                })
+            }
+        })
+        .buffer_unordered(3)
+        .filter_map(|p| async move { p })
+        .collect()
+        .await;
+    assert!(
+        problems.is_empty(),
+        "seed {seed}:\n\n{}",
+        problems.join("\n\n")
+    );
 }
