@@ -18,8 +18,10 @@
 //! 4. The text `END` means the ticks are over: exit with status 0.
 //!
 //! How it is graded: the ticker drops your client twice, and the ticks move
-//! on while it is away. In the end your output must hold every tick exactly
-//! once, in order.
+//! on while it is away. In the end the tick lines of your output - the
+//! lines of the form `<seq> <price>` - must be every tick exactly once, in
+//! order. (Other lines, such as `reconnecting…`, are not counted; stderr is
+//! the better place for them.)
 
 // Silences "unused" warnings while this is a stub; delete it when you are done.
 #![allow(unused)]

@@ -6,6 +6,8 @@
 //! resubscribe so that, in the end, it printed every tick exactly once, in
 //! order: `SUBSCRIBE <symbol> FROM <seq>` replays what it missed; a plain
 //! `SUBSCRIBE` resumes at the live tick, and the ticks in between are lost.
+//! Only the tick lines of its stdout (`<seq> <price>`) are judged, and a
+//! price may be written as the number it is (`101.2` for `101.20`).
 
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
@@ -156,17 +158,21 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check("printed every tick once, in order, then exited with status 0", async {
         let status = client_exit(&mut program, g.limits.io, "the ticker sent END").await?;
-        let printed: Vec<String> = stdout_lines(&program)
-            .into_iter()
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
+        // The tick lines, `<seq> <price>`; other lines (diagnostics) are not
+        // ticks and are left out.
+        let ticks: Vec<(u64, String)> = stdout_lines(&program)
+            .iter()
+            .filter_map(|l| tick_line(l))
             .collect();
+        let printed: Vec<String> = ticks.iter().map(|(seq, price)| format!("{seq} {price}")).collect();
         let expected: Vec<String> = (0..TOTAL).map(|s| ticker.line(s)).collect();
-        if printed != expected {
-            let seqs: Vec<u64> = printed
+        let same = ticks.len() == expected.len()
+            && ticks
                 .iter()
-                .filter_map(|l| l.split_whitespace().next()?.parse().ok())
-                .collect();
+                .zip(0..)
+                .all(|((seq, price), s)| *seq == s && same_price(price, &ticker.prices[s as usize]));
+        if !same {
+            let seqs: Vec<u64> = ticks.iter().map(|(seq, _)| *seq).collect();
             let missing: Vec<String> = (0..TOTAL)
                 .filter(|s| !seqs.contains(s))
                 .map(|s| s.to_string())
@@ -175,11 +181,17 @@ pub async fn grade(g: &Grading) -> Outcome {
                 .filter(|s| seqs.iter().filter(|x| *x == s).count() > 1)
                 .map(|s| s.to_string())
                 .collect();
+            // Its tick lines; all of its output if none looks like a tick.
+            let shown = if ticks.is_empty() {
+                program.stdout_bytes()
+            } else {
+                format!("{}\n", printed.join("\n")).into_bytes()
+            };
             let mut failure = Failure::mismatch(
                 "what your program printed is not every tick once, in order",
                 "the ticks, one `<seq> <price>` per line",
                 format!("{}\n", expected.join("\n")),
-                format!("{}\n", printed.join("\n")),
+                shown,
             );
             if !missing.is_empty() {
                 failure = failure
@@ -197,4 +209,39 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
     Ok(())
+}
+
+/// A printed tick, `<seq> <price>`; `None` for any other line.
+fn tick_line(line: &str) -> Option<(u64, String)> {
+    let mut words = line.split_whitespace();
+    let (seq, price) = (words.next()?, words.next()?);
+    if words.next().is_some() {
+        return None;
+    }
+    Some((seq.parse().ok()?, price.to_string()))
+}
+
+/// The price as sent (`101.20`), or the same number written another way
+/// (`101.2`, by a program that parsed it as a float).
+fn same_price(printed: &str, sent: &str) -> bool {
+    printed == sent
+        || matches!(
+            (printed.parse::<f64>(), sent.parse::<f64>()),
+            (Ok(a), Ok(b)) if (a - b).abs() < 1e-9
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_lines() {
+        assert_eq!(tick_line("3 101.20"), Some((3, "101.20".into())));
+        assert_eq!(tick_line("  7   99.5 "), Some((7, "99.5".into())));
+        assert_eq!(tick_line("reconnecting in 50ms"), None);
+        assert_eq!(tick_line("TICK ABC 3 101.20"), None);
+        assert!(same_price("101.2", "101.20"));
+        assert!(!same_price("101.3", "101.20"));
+    }
 }
