@@ -33,8 +33,11 @@ fn main() -> std::io::Result<()> {
 
 /// Queues `text` for everyone but `from`; whoever cannot take it is cut off.
 fn say(room: &Room, from: u64, text: &str) {
+    say_in(&mut room.lock().unwrap(), from, text);
+}
+
+fn say_in(room: &mut HashMap<u64, Member>, from: u64, text: &str) {
     let frame = frame(0x1, text.as_bytes());
-    let mut room = room.lock().unwrap();
     let mut too_slow = Vec::new();
     for (id, m) in room.iter() {
         if *id == from {
@@ -68,13 +71,19 @@ fn member(stream: TcpStream, id: u64, room: &Room) -> std::io::Result<()> {
 
     let (queue, lines) = sync_channel::<Vec<u8>>(16);
     let control = queue.clone();
-    room.lock().unwrap().insert(
-        id,
-        Member {
-            queue,
-            socket: stream.try_clone()?,
-        },
-    );
+    {
+        // Entering the room and announcing it are one step: whoever is in
+        // the room then hears of it, whoever comes later does not.
+        let mut members = room.lock().unwrap();
+        members.insert(
+            id,
+            Member {
+                queue,
+                socket: stream.try_clone()?,
+            },
+        );
+        say_in(&mut members, id, &format!("* {name} joined"));
+    }
     let accept = base64::engine::general_purpose::STANDARD.encode(sha1::Sha1::digest(format!(
         "{key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
     )));
@@ -90,7 +99,6 @@ fn member(stream: TcpStream, id: u64, room: &Room) -> std::io::Result<()> {
         }
         let _ = out.shutdown(Shutdown::Both);
     });
-    say(room, id, &format!("* {name} joined"));
 
     loop {
         match read_frame(&mut input) {
@@ -112,10 +120,13 @@ fn member(stream: TcpStream, id: u64, room: &Room) -> std::io::Result<()> {
             Ok(None) | Err(_) => break,
         }
     }
-    room.lock().unwrap().remove(&id);
+    {
+        let mut members = room.lock().unwrap();
+        members.remove(&id);
+        say_in(&mut members, id, &format!("* {name} left"));
+    }
     drop(control);
     let _ = writer.join();
-    say(room, id, &format!("* {name} left"));
     Ok(())
 }
 
