@@ -1,5 +1,5 @@
 //! variant of: ws_echo_server
-//! how: no WebSocket library: handshake and frames by hand on std sockets, a thread per connection, fragmented messages reassembled
+//! how: no WebSocket library: handshake and frames by hand on std sockets, a thread per connection; fragments reassembled on input, echoes over 64 KiB sent as fragments
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 
@@ -68,9 +68,25 @@ fn serve(stream: TcpStream) -> std::io::Result<()> {
             && opcode != 0xA
             && let Some((kind, data)) = message.take()
         {
-            write_frame(&mut out, kind, &data)?;
+            send_message(&mut out, kind, &data)?;
         }
     }
+}
+
+/// A data message; a long one as several frames (FIN only on the last,
+/// the opcode only on the first), as any endpoint may send it.
+fn send_message(out: &mut TcpStream, kind: u8, data: &[u8]) -> std::io::Result<()> {
+    const FRAGMENT: usize = 64 * 1024;
+    if data.len() <= FRAGMENT {
+        return write_frame(out, kind, data);
+    }
+    let pieces: Vec<&[u8]> = data.chunks(FRAGMENT).collect();
+    for (i, piece) in pieces.iter().enumerate() {
+        let opcode = if i == 0 { kind } else { 0x0 };
+        let fin = if i + 1 == pieces.len() { 0x80 } else { 0 };
+        write_raw_frame(out, fin | opcode, piece)?;
+    }
+    Ok(())
 }
 
 fn close(out: &mut TcpStream, code: u16) -> std::io::Result<()> {
@@ -153,8 +169,13 @@ fn read_frame(input: &mut impl Read) -> std::io::Result<Option<(bool, u8, Vec<u8
 }
 
 fn write_frame(out: &mut impl Write, opcode: u8, payload: &[u8]) -> std::io::Result<()> {
+    write_raw_frame(out, 0x80 | opcode, payload)
+}
+
+/// A frame whose first byte (FIN and opcode) is given as is.
+fn write_raw_frame(out: &mut impl Write, first: u8, payload: &[u8]) -> std::io::Result<()> {
     let mut frame = Vec::with_capacity(payload.len() + 10);
-    frame.push(0x80 | opcode);
+    frame.push(first);
     if payload.len() < 126 {
         frame.push(payload.len() as u8);
     } else if let Ok(short) = u16::try_from(payload.len()) {
