@@ -97,7 +97,10 @@ fn tenths(t: i64) -> String {
 
 /// The answer of the strict API to one request.
 fn answer(request: &Request, body: &str) -> Reply {
-    if !request.header("accept").is_some_and(accepts_json) {
+    if !request
+        .header_list("accept")
+        .is_some_and(|a| accepts_json(&a))
+    {
         return Reply::error(
             406,
             "this API answers only requests that accept application/json",
@@ -179,7 +182,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     g.check("sends the header `Accept: application/json`", async {
         server.show(&first);
         let refused = "so the API refused it with 406 Not Acceptable";
-        match first.header("accept") {
+        match first.header_list("accept").as_deref() {
             None => Err(Failure::fail(format!(
                 "your request has no Accept header, {refused}"
             ))),

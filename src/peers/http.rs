@@ -153,6 +153,18 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of header `name`, joined with `, ` as HTTP combines
+    /// repeated field lines (`Accept: a` and `Accept: b` mean `Accept: a, b`).
+    pub fn header_list(&self, name: &str) -> Option<String> {
+        let values: Vec<&str> = self
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        (!values.is_empty()).then(|| values.join(", "))
+    }
+
     /// The path with its query, as in the request line.
     pub fn target(&self) -> String {
         match &self.query {
@@ -729,6 +741,28 @@ mod tests {
         assert!(first.answer.as_deref().unwrap().contains("retry-after: 1"));
         assert_eq!(log.on_path("/flaky").len(), 3);
         assert_eq!(log.max_in_flight, 1);
+    }
+
+    #[tokio::test]
+    async fn repeated_header_lines_make_one_list() {
+        let g = grading();
+        let server = Server::start(&g).await.unwrap();
+        let url = format!("{}/x", server.base_url());
+        let response = reqwest::Client::new()
+            .get(&url)
+            .header("accept", "text/plain")
+            .header("Accept", "application/json;q=0.9")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 404);
+        let request = server.log().requests[0].clone();
+        assert_eq!(request.header("accept"), Some("text/plain"));
+        assert_eq!(
+            request.header_list("ACCEPT").as_deref(),
+            Some("text/plain, application/json;q=0.9")
+        );
+        assert_eq!(request.header_list("user-agent"), None);
     }
 
     #[tokio::test]

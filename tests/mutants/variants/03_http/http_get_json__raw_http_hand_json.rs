@@ -1,5 +1,5 @@
 //! variant of: http_get_json
-//! how: no reqwest, no serde: HTTP/1.1 by hand over a std TcpStream (lowercase header names, Connection: close, chunked or not), and a small hand-written JSON parser
+//! how: no reqwest, no serde: HTTP/1.1 by hand over a std TcpStream (lowercase names, the Accept list split over two field lines, Connection: close), and a small hand-written JSON parser
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
@@ -10,7 +10,7 @@ fn main() {
 
     let mut stream = TcpStream::connect(hostport).expect("connect");
     let request = format!(
-        "GET /v1/weather/{city} HTTP/1.1\r\nhost: {hostport}\r\naccept: application/json\r\nuser-agent: hand-rolled-weather/0.1\r\nconnection: close\r\n\r\n"
+        "GET /v1/weather/{city} HTTP/1.1\r\nhost: {hostport}\r\naccept: text/plain;q=0.1\r\nuser-agent: hand-rolled-weather/0.1\r\naccept: application/json\r\nconnection: close\r\n\r\n"
     );
     stream.write_all(request.as_bytes()).expect("send");
     let mut raw = Vec::new();
