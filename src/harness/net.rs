@@ -64,7 +64,12 @@ pub async fn connect_when_ready(
 
 /// Sends `probe` to a UDP server until a datagram comes back; it must be
 /// `expected`, from `addr`. Fails at once if the program exits or answers
-/// something else. Returns the socket used.
+/// something else. Returns the socket that got the answer.
+///
+/// Every probe goes out from a socket of its own: a server that binds
+/// before it serves answers the probes that queued meanwhile, each one, and
+/// those late answers must not wait in the returned socket to be taken for
+/// the answer to the grader's next request.
 pub async fn udp_when_ready(
     g: &Grading,
     program: &Program,
@@ -72,13 +77,16 @@ pub async fn udp_when_ready(
     probe: &[u8],
     expected: &[u8],
 ) -> Result<UdpSocket, Failure> {
-    let socket = UdpSocket::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| Failure::error(format!("binding a UDP socket: {e}")))?;
     let deadline = Instant::now() + g.limits.ready;
     let mut wait = Duration::from_millis(20);
     let mut buf = vec![0u8; 65536];
+    // Probe sockets that got no answer, kept open while probing so that no
+    // new probe socket is given the port of one whose answer may still come.
+    let mut unanswered = Vec::new();
     loop {
+        let socket = UdpSocket::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| Failure::error(format!("binding a UDP socket: {e}")))?;
         // "Connection refused" from a closed UDP port shows up as an error on
         // send or receive; either way: not ready yet, try again.
         let _ = socket.send_to(probe, addr).await;
@@ -112,6 +120,7 @@ pub async fn udp_when_ready(
         if Instant::now() >= deadline {
             return Err(not_ready(program, addr, "UDP", g.limits.ready));
         }
+        unanswered.push(socket);
         wait = (wait * 2).min(Duration::from_millis(250));
     }
 }
