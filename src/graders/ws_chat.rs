@@ -20,6 +20,13 @@ use crate::peers::ws::WsConn;
 const FLOOD_MESSAGES: usize = 160;
 const FLOOD_SIZE: usize = 64 * 1024;
 
+/// How long the first client is left alone before the next one joins. A
+/// server may add a client to the room only after answering its handshake
+/// (tokio-tungstenite's accept returns only then), or after an async step of
+/// its own; a later client's entry shows in its join announcement, but
+/// nobody can see the first one's, so netlings gives it this moment.
+const SETTLE: Duration = Duration::from_millis(300);
+
 async fn join(g: &Grading, addr: std::net::SocketAddr, name: &str) -> Result<WsConn, Failure> {
     WsConn::connect(g, addr, &format!("/chat?name={name}")).await
 }
@@ -70,6 +77,14 @@ pub async fn grade(g: &Grading) -> Outcome {
     let (mut alice, mut bob) = g
         .check("announces a join to those already in the room", async {
             let mut alice = join(g, addr, &a).await?;
+            g.transcript.event(
+                None,
+                format!(
+                    "netlings gives {a}, alone in the room, {} ms to settle",
+                    SETTLE.as_millis()
+                ),
+            );
+            tokio::time::sleep(SETTLE).await;
             let bob = join(g, addr, &b).await?;
             expect_line(&mut alice, &format!("* {b} joined"), &a).await?;
             Ok((alice, bob))
