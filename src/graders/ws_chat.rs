@@ -159,16 +159,16 @@ pub async fn grade(g: &Grading) -> Outcome {
                 &format!("message {i} of {FLOOD_MESSAGES}"),
             )
             .await
-                .map_err(|f| {
-                    f.and(format!(
-                        "{b} got {i} of {a}'s {FLOOD_MESSAGES} messages, then nothing, while {dave} (who reads nothing) was in the room"
-                    ))
-                    .because(
-                        "writing to a client that does not read blocks once its buffers are full; if the room waits \
-                         on that write, everyone waits. Give each client its own task and a bounded queue, and drop \
-                         messages for (or disconnect) a client whose queue is full.",
-                    )
-                })?;
+            .map_err(|f| {
+                f.and(format!(
+                    "{b} got {i} of {a}'s {FLOOD_MESSAGES} messages, then nothing, while {dave} (who reads nothing) was in the room"
+                ))
+                .because(
+                    "writing to a client that does not read blocks once its buffers are full; if the room waits \
+                     on that write, everyone waits. Give each client its own task and a bounded queue, and drop \
+                     messages for (or disconnect) a client whose queue is full.",
+                )
+            })?;
             if got != format!("{a}: {text}") {
                 return Err(Failure::fail(format!(
                     "{b} received the wrong message {i}: {}",

@@ -164,13 +164,15 @@ pub async fn grade(g: &Grading) -> Outcome {
             .iter()
             .filter_map(|l| tick_line(l))
             .collect();
-        let printed: Vec<String> = ticks.iter().map(|(seq, price)| format!("{seq} {price}")).collect();
+        let printed: Vec<String> = ticks
+            .iter()
+            .map(|(seq, price)| format!("{seq} {price}"))
+            .collect();
         let expected: Vec<String> = (0..TOTAL).map(|s| ticker.line(s)).collect();
         let same = ticks.len() == expected.len()
-            && ticks
-                .iter()
-                .zip(0..)
-                .all(|((seq, price), s)| *seq == s && same_price(price, &ticker.prices[s as usize]));
+            && ticks.iter().zip(0..).all(|((seq, price), s)| {
+                *seq == s && same_price(price, &ticker.prices[s as usize])
+            });
         if !same {
             let seqs: Vec<u64> = ticks.iter().map(|(seq, _)| *seq).collect();
             let missing: Vec<String> = (0..TOTAL)
