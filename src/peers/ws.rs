@@ -162,33 +162,59 @@ impl WsConn {
         self.recv_within(self.io, what).await
     }
 
+    /// The next message within `within`, pings aside: either end may ping
+    /// at any time (a heartbeat), tungstenite answers them, and like any
+    /// WebSocket application netlings does not count them as messages.
     pub async fn recv_within(&mut self, within: Duration, what: &str) -> Result<Message, Failure> {
-        match tokio::time::timeout(within, self.ws.next()).await {
-            Err(_) => Err(Failure::timeout(format!(
-                "waited {:.1} s on connection #{} for {what}; nothing came",
-                within.as_secs_f64(),
-                self.id
-            ))),
-            Ok(None) => {
-                self.transcript
-                    .event(Some(self.id), "your program closed the connection");
-                Err(Failure::fail(format!(
-                    "waiting for {what}, connection #{} ended",
-                    self.id
-                )))
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => {
+                    return Err(Failure::timeout(format!(
+                        "waited {:.1} s on connection #{} for {what}; nothing came",
+                        within.as_secs_f64(),
+                        self.id
+                    )));
+                }
+                Ok(None) => {
+                    self.transcript
+                        .event(Some(self.id), "your program closed the connection");
+                    return Err(Failure::fail(format!(
+                        "waiting for {what}, connection #{} ended",
+                        self.id
+                    )));
+                }
+                Ok(Some(Err(e))) => {
+                    return Err(ws_failure(&e, self.id, &format!("waiting for {what}")));
+                }
+                Ok(Some(Ok(msg))) => {
+                    self.transcript
+                        .said(Who::Program, Some(self.id), describe(&msg));
+                    if !matches!(msg, Message::Ping(_)) {
+                        return Ok(msg);
+                    }
+                }
             }
-            Ok(Some(Err(e))) => Err(ws_failure(&e, self.id, &format!("waiting for {what}"))),
-            Ok(Some(Ok(msg))) => {
-                self.transcript
-                    .said(Who::Program, Some(self.id), describe(&msg));
-                Ok(msg)
+        }
+    }
+
+    /// The next data message (or close), past pongs: a pong that is not
+    /// awaited is a heartbeat (RFC 6455, 5.5.3: it may come unsolicited).
+    async fn recv_data(&mut self, what: &str) -> Result<Message, Failure> {
+        loop {
+            let msg = self.recv(what).await?;
+            if !matches!(msg, Message::Pong(_)) {
+                return Ok(msg);
             }
         }
     }
 
     /// The next message must be exactly `expected`.
     pub async fn expect(&mut self, expected: &Message, what: &str) -> Result<(), Failure> {
-        let got = self.recv(what).await?;
+        let got = match expected {
+            Message::Pong(_) => self.recv(what).await?,
+            _ => self.recv_data(what).await?,
+        };
         if &got == expected {
             return Ok(());
         }
@@ -197,7 +223,7 @@ impl WsConn {
 
     /// The next text message, with what it says.
     pub async fn recv_text(&mut self, what: &str) -> Result<String, Failure> {
-        match self.recv(what).await? {
+        match self.recv_data(what).await? {
             Message::Text(t) => Ok(t.as_str().to_string()),
             other => Err(Failure::fail(format!(
                 "waiting for {what} (a text message), your program sent {}",
