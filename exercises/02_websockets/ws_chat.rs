@@ -12,8 +12,8 @@
 //! - When `ada` sends the text `hi`, everyone else gets `ada: hi` (not ada).
 //! - When ada's connection ends, everyone else gets `* ada left`.
 //! - A client is in the room - it hears what is said - from the moment its
-//!   join is announced. (Nobody hears the first client join: netlings gives
-//!   it 300 ms to settle before the next one comes.)
+//!   join is announced. (netlings starts with two clients and waits until
+//!   the first one hears the second's messages.)
 //! - A client that stops reading must not stall the room: give each client
 //!   a bounded queue (for example a `tokio::sync::broadcast` receiver, or an
 //!   `mpsc::channel(N)` per client) and drop messages for, or disconnect, a

@@ -20,44 +20,83 @@ use crate::peers::ws::WsConn;
 const FLOOD_MESSAGES: usize = 160;
 const FLOOD_SIZE: usize = 64 * 1024;
 
-/// How long the first client is left alone before the next one joins. A
-/// server may add a client to the room only after answering its handshake
-/// (tokio-tungstenite's accept returns only then), or after an async step of
-/// its own; a later client's entry shows in its join announcement, but
-/// nobody can see the first one's, so netlings gives it this moment.
-const SETTLE: Duration = Duration::from_millis(300);
+/// What netlings' own pings say while it waits for the first two clients
+/// to hear each other; every later expectation skips them.
+const SETTLE_PING: &str = "netlings-settle-ping";
 
-async fn join(g: &Grading, addr: std::net::SocketAddr, name: &str) -> Result<WsConn, Failure> {
-    WsConn::connect(g, addr, &format!("/chat?name={name}")).await
+/// How long one ping may take to come through before another is sent.
+const PING_EVERY: Duration = Duration::from_millis(100);
+
+/// One of netlings' clients in the room: its connection, its name, and the
+/// lines it may skip - netlings' settle pings always, and a few
+/// announcements whose timing nothing on the wire pins down, once each.
+struct Member {
+    conn: WsConn,
+    name: String,
+    skip_once: Vec<String>,
 }
 
-async fn expect_line(client: &mut WsConn, expected: &str, who: &str) -> Result<(), Failure> {
-    let what = format!("`{expected}` at {who}");
-    let got = client.recv_text(&what).await?;
-    expect_bytes(
-        &what,
-        expected.as_bytes(),
-        got.as_bytes(),
-        format!("{who} received the wrong message"),
-    )
-}
+impl Member {
+    async fn join(g: &Grading, addr: std::net::SocketAddr, name: &str) -> Result<Member, Failure> {
+        let conn = WsConn::connect(g, addr, &format!("/chat?name={name}")).await?;
+        Ok(Member {
+            conn,
+            name: name.to_string(),
+            skip_once: Vec::new(),
+        })
+    }
 
-/// The next text at `client`, past the announcement that the slow client
-/// left: a server may disconnect a client whose queue is full (the stub
-/// allows it), and then it says so, once, between any two messages.
-async fn recv_past_leave(
-    client: &mut WsConn,
-    leave: &str,
-    seen_leave: &mut bool,
-    what: &str,
-) -> Result<String, Failure> {
-    loop {
-        let got = client.recv_text(what).await?;
-        if got == leave && !*seen_leave {
-            *seen_leave = true;
-            continue;
+    async fn say(&mut self, text: &str) -> Result<(), Failure> {
+        self.conn.send(Message::text(text.to_string())).await
+    }
+
+    /// The next line that counts.
+    async fn next_line(&mut self, what: &str) -> Result<String, Failure> {
+        loop {
+            let got = self.conn.recv_text(what).await?;
+            if got.contains(SETTLE_PING) {
+                continue;
+            }
+            if let Some(i) = self.skip_once.iter().position(|s| *s == got) {
+                self.skip_once.remove(i);
+                continue;
+            }
+            return Ok(got);
         }
-        return Ok(got);
+    }
+
+    async fn expect(&mut self, expected: &str) -> Result<(), Failure> {
+        let what = format!(
+            "`{}` at {}",
+            crate::report::escape_abridged(expected.as_bytes(), 60),
+            self.name
+        );
+        let got = self.next_line(&what).await?;
+        expect_bytes(
+            &what,
+            expected.as_bytes(),
+            got.as_bytes(),
+            format!("{} received the wrong message", self.name),
+        )
+    }
+
+    /// No line that counts arrives for `quiet`.
+    async fn expect_quiet(&mut self, quiet: Duration) -> Result<(), Failure> {
+        let until = tokio::time::Instant::now() + quiet;
+        loop {
+            let left = until.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.next_line("nothing")).await {
+                Err(_) => return Ok(()),
+                Ok(Err(f)) if f.status == crate::report::Status::Timeout => return Ok(()),
+                Ok(Err(f)) => return Err(f),
+                Ok(Ok(line)) => {
+                    return Err(Failure::fail(format!(
+                        "{} received `{line}` after speaking; it expected nothing",
+                        self.name
+                    )));
+                }
+            }
+        }
     }
 }
 
@@ -74,57 +113,86 @@ pub async fn grade(g: &Grading) -> Outcome {
         format!("carol{}", g.rng(|r| r.range(10, 99))),
     );
 
+    // Nothing on the wire says when the first client is in the room (a
+    // server may add it after the handshake, or after a step of its own),
+    // nor which of the first two got in first. So bob pings until alice
+    // hears one - from then on both are in - and each may or may not have
+    // heard the other join.
     let (mut alice, mut bob) = g
-        .check("announces a join to those already in the room", async {
-            let mut alice = join(g, addr, &a).await?;
-            g.transcript.event(
-                None,
-                format!(
-                    "netlings gives {a}, alone in the room, {} ms to settle",
-                    SETTLE.as_millis()
-                ),
-            );
-            tokio::time::sleep(SETTLE).await;
-            let bob = join(g, addr, &b).await?;
-            expect_line(&mut alice, &format!("* {b} joined"), &a).await?;
+        .check("lets two clients into the room, and relays between them", async {
+            let mut alice = Member::join(g, addr, &a).await?;
+            let mut bob = Member::join(g, addr, &b).await?;
+            alice.skip_once.push(format!("* {b} joined"));
+            bob.skip_once.push(format!("* {a} joined"));
+            let deadline = tokio::time::Instant::now() + g.limits.io;
+            for k in 1.. {
+                bob.say(&format!("{SETTLE_PING} {k}")).await?;
+                let heard = async {
+                    loop {
+                        let got = alice.conn.recv_text("a ping from bob").await?;
+                        if got.starts_with(&format!("{b}: {SETTLE_PING}")) {
+                            return Ok::<_, Failure>(());
+                        }
+                        if let Some(i) = alice.skip_once.iter().position(|s| *s == got) {
+                            alice.skip_once.remove(i);
+                        }
+                    }
+                };
+                match tokio::time::timeout(PING_EVERY, heard).await {
+                    Ok(result) => {
+                        result?;
+                        break;
+                    }
+                    Err(_) if tokio::time::Instant::now() < deadline => {}
+                    Err(_) => {
+                        return Err(Failure::timeout(format!(
+                            "{b} sent {k} messages over {} s; {a} received none of them",
+                            g.limits.io.as_secs()
+                        ))
+                        .because("relay each client's text to the other clients in the room, as `<name>: <text>`"));
+                    }
+                }
+            }
             Ok((alice, bob))
         })
         .await?;
 
-    let carol = g
-        .check(
-            "sends a message to everyone else, not back to its sender",
-            async {
-                let mut carol = join(g, addr, &c).await?;
-                expect_line(&mut alice, &format!("* {c} joined"), &a).await?;
-                expect_line(&mut bob, &format!("* {c} joined"), &b).await?;
-                let text = format!("hello from {a}, {}", g.rng(|r| r.word(5)));
-                alice.send(Message::text(text.clone())).await?;
-                let line = format!("{a}: {text}");
-                expect_line(&mut bob, &line, &b).await?;
-                expect_line(&mut carol, &line, &c).await?;
-                alice
-                    .expect_silence(
-                        Duration::from_millis(300),
-                        &format!("after {a} spoke, at {a}"),
-                    )
-                    .await
-                    .map_err(|f| {
-                        f.because(
-                            "a chat room sends a message to the others; the sender already has it",
-                        )
-                    })?;
-                Ok(carol)
-            },
-        )
+    let mut carol = g
+        .check("announces a join to those already in the room", async {
+            let carol = Member::join(g, addr, &c).await?;
+            alice.expect(&format!("* {c} joined")).await?;
+            bob.expect(&format!("* {c} joined")).await?;
+            Ok(carol)
+        })
         .await?;
 
+    g.check(
+        "sends a message to everyone else, not back to its sender",
+        async {
+            let text = format!("hello from {a}, {}", g.rng(|r| r.word(5)));
+            alice.say(&text).await?;
+            let line = format!("{a}: {text}");
+            bob.expect(&line).await?;
+            carol.expect(&line).await?;
+            alice
+                .expect_quiet(Duration::from_millis(300))
+                .await
+                .map_err(|f| {
+                    f.because(
+                        "a chat room sends a message to the others; the sender already has it",
+                    )
+                })
+        },
+    )
+    .await?;
+
     g.check("announces a leave to those who stay", async {
-        carol.leave(1000, "bye").await;
-        expect_line(&mut alice, &format!("* {c} left"), &a)
+        carol.conn.leave(1000, "bye").await;
+        alice
+            .expect(&format!("* {c} left"))
             .await
             .map_err(|f| f.because("when a client's connection ends (a close frame, or an error), tell the others it left"))?;
-        expect_line(&mut bob, &format!("* {c} left"), &b).await
+        bob.expect(&format!("* {c} left")).await
     })
     .await?;
 
@@ -143,32 +211,30 @@ pub async fn grade(g: &Grading) -> Outcome {
             .await
             .map_err(|e| Failure::fail(format!("could not connect: {e}")))?;
         let _dave = WsConn::handshake(g, stream, &format!("/chat?name={dave}")).await?;
-        expect_line(&mut alice, &format!("* {dave} joined"), &a).await?;
-        expect_line(&mut bob, &format!("* {dave} joined"), &b).await?;
+        alice.expect(&format!("* {dave} joined")).await?;
+        bob.expect(&format!("* {dave} joined")).await?;
+        // A server may disconnect a client whose queue is full (the stub
+        // allows it), and then says so, once, at any point of the flood.
+        alice.skip_once.push(format!("* {dave} left"));
+        bob.skip_once.push(format!("* {dave} left"));
         g.transcript.event(None, format!("{dave} stops reading; {a} sends {FLOOD_MESSAGES} messages of 64 KiB, one at a time, each waited for at {b}"));
         let filler = g.rng(|r| r.word(FLOOD_SIZE));
-        let dave_left = format!("* {dave} left");
-        let (mut alice_saw_leave, mut bob_saw_leave) = (false, false);
         for i in 0..FLOOD_MESSAGES {
             let text = format!("{i} {filler}");
-            alice.send(Message::text(text.clone())).await?;
-            let got = recv_past_leave(
-                &mut bob,
-                &dave_left,
-                &mut bob_saw_leave,
-                &format!("message {i} of {FLOOD_MESSAGES}"),
-            )
-            .await
-            .map_err(|f| {
-                f.and(format!(
-                    "{b} got {i} of {a}'s {FLOOD_MESSAGES} messages, then nothing, while {dave} (who reads nothing) was in the room"
-                ))
-                .because(
-                    "writing to a client that does not read blocks once its buffers are full; if the room waits \
-                     on that write, everyone waits. Give each client its own task and a bounded queue, and drop \
-                     messages for (or disconnect) a client whose queue is full.",
-                )
-            })?;
+            alice.say(&text).await?;
+            let got = bob
+                .next_line(&format!("message {i} of {FLOOD_MESSAGES}"))
+                .await
+                .map_err(|f| {
+                    f.and(format!(
+                        "{b} got {i} of {a}'s {FLOOD_MESSAGES} messages, then nothing, while {dave} (who reads nothing) was in the room"
+                    ))
+                    .because(
+                        "writing to a client that does not read blocks once its buffers are full; if the room waits \
+                         on that write, everyone waits. Give each client its own task and a bounded queue, and drop \
+                         messages for (or disconnect) a client whose queue is full.",
+                    )
+                })?;
             if got != format!("{a}: {text}") {
                 return Err(Failure::fail(format!(
                     "{b} received the wrong message {i}: {}",
@@ -177,16 +243,8 @@ pub async fn grade(g: &Grading) -> Outcome {
             }
         }
         // The room still works after the flood.
-        bob.send(Message::text("still here")).await?;
-        let expected = format!("{b}: still here");
-        let what = format!("`{expected}` at {a}");
-        let got = recv_past_leave(&mut alice, &dave_left, &mut alice_saw_leave, &what).await?;
-        expect_bytes(
-            &what,
-            expected.as_bytes(),
-            got.as_bytes(),
-            format!("{a} received the wrong message"),
-        )
+        bob.say("still here").await?;
+        alice.expect(&format!("{b}: still here")).await
     })
     .await?;
     drop(program);
