@@ -82,20 +82,14 @@ impl Member {
 
     /// No line that counts arrives for `quiet`.
     async fn expect_quiet(&mut self, quiet: Duration) -> Result<(), Failure> {
-        let until = tokio::time::Instant::now() + quiet;
-        loop {
-            let left = until.saturating_duration_since(tokio::time::Instant::now());
-            match tokio::time::timeout(left, self.next_line("nothing")).await {
-                Err(_) => return Ok(()),
-                Ok(Err(f)) if f.status == crate::report::Status::Timeout => return Ok(()),
-                Ok(Err(f)) => return Err(f),
-                Ok(Ok(line)) => {
-                    return Err(Failure::fail(format!(
-                        "{} received `{line}` after speaking; it expected nothing",
-                        self.name
-                    )));
-                }
-            }
+        match tokio::time::timeout(quiet, self.next_line("nothing")).await {
+            Err(_) => Ok(()),
+            Ok(Err(f)) if f.status == crate::report::Status::Timeout => Ok(()),
+            Ok(Err(f)) => Err(f),
+            Ok(Ok(line)) => Err(Failure::fail(format!(
+                "{} received `{line}` after speaking; it expected nothing",
+                self.name
+            ))),
         }
     }
 }
