@@ -128,8 +128,25 @@ if [ "$COLD" = 1 ]; then
     cargo run -q -- verify --solutions tcp_echo_server >/dev/null 2>"$RESULTS/cold.log" || true
     t1=$(date +%s%N)
     echo $(( (t1 - t0) / 1000 / 1000 )) > "$RESULTS/cold_ms"
-    # Each dependency compiled once: one rlib per crate name and version.
-    ls target/debug/deps/*.rlib | sed -E 's#.*/lib(.*)-[0-9a-f]+\.rlib#\1#' | sort | uniq -d > "$RESULTS/cold_duplicates"
+    # Each dependency compiled once: no more rlibs of a crate than it has
+    # versions in the dependency graph.
+    ls target/debug/deps/*.rlib | sed -E 's#.*/lib(.*)-[0-9a-f]+\.rlib#\1#' | sort | uniq -c > "$RESULTS/cold_rlib_counts"
+    cargo tree --workspace -e normal,build --prefix none --format '{p}' 2>/dev/null \
+      | awk '{print $1, $2}' | sort -u | awk '{gsub("-", "_", $1); print $1}' | sort | uniq -c > "$RESULTS/cold_versions"
+    python3 - "$RESULTS" <<'PY' > "$RESULTS/cold_duplicates"
+import sys
+res = sys.argv[1]
+def counts(name):
+    out = {}
+    for line in open(f"{res}/{name}"):
+        n, crate = line.split()
+        out[crate] = int(n)
+    return out
+rlibs, versions = counts("cold_rlib_counts"), counts("cold_versions")
+for crate, n in sorted(rlibs.items()):
+    if n > versions.get(crate, 1):
+        print(f"{crate}({n} builds, {versions.get(crate, 1)} versions)")
+PY
     ls target/debug/deps/*.rlib | wc -l > "$RESULTS/cold_rlibs"
     du -sh target | cut -f1 > "$RESULTS/cold_size"
   )

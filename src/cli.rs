@@ -144,6 +144,9 @@ pub fn main() -> ExitCode {
         dispatch(cli).await
     });
     crate::harness::process::kill_all();
+    // Every program is stopped; leftover tasks (the Ctrl-C listener, stdin
+    // readers) need no orderly wind-down: do not wait for the workers.
+    runtime.shutdown_background();
     match result {
         Ok(code) => code,
         Err(e) => {

@@ -30,7 +30,8 @@ struct Check<'a> {
     status: Status,
     message: String,
     points: usize,
-    duration_ms: u128,
+    /// Fractional: checks often take well under a millisecond.
+    duration_ms: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     expected: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,7 +64,7 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
                         status: c.status,
                         message: c.full_message(),
                         points: usize::from(c.status == Status::Pass),
-                        duration_ms: c.duration.as_millis(),
+                        duration_ms: (c.duration.as_secs_f64() * 1e6).round() / 1e3,
                         expected: c.mismatch.as_ref().map(|m| escape(&m.expected)),
                         actual: c.mismatch.as_ref().map(|m| escape(&m.actual)),
                         transcript: c
