@@ -139,8 +139,9 @@ res = sys.argv[1]
 def counts(name):
     out = {}
     for line in open(f"{res}/{name}"):
-        n, crate = line.split()
-        out[crate] = int(n)
+        fields = line.split()
+        if len(fields) == 2:
+            out[fields[1]] = int(fields[0])
     return out
 rlibs, versions = counts("cold_rlib_counts"), counts("cold_versions")
 for crate, n in sorted(rlibs.items()):
