@@ -373,15 +373,30 @@ impl Program {
 
 impl Drop for Program {
     fn drop(&mut self) {
-        // Whatever happened, nothing of this program outlives its grade.
-        if !self.stopped {
-            if self.exit_status().is_none() {
-                self.ended_by_netlings
-                    .store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-            signal_group(self.pgid, libc::SIGKILL);
+        // Whatever happened, nothing of this program outlives its grade:
+        // TERM now, KILL after the grace period (at once without a runtime
+        // to wait in). Until then the group stays registered for kill_all.
+        if self.stopped {
+            live_groups(|g| g.remove(&self.pgid));
+            return;
         }
-        live_groups(|g| g.remove(&self.pgid));
+        if self.exit_status().is_none() {
+            self.ended_by_netlings
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        let pgid = self.pgid;
+        signal_group(pgid, libc::SIGTERM);
+        let later = tokio::runtime::Handle::try_current().map(|runtime| {
+            runtime.spawn(async move {
+                tokio::time::sleep(TERM_GRACE).await;
+                signal_group(pgid, libc::SIGKILL);
+                live_groups(|g| g.remove(&pgid));
+            })
+        });
+        if later.is_err() {
+            signal_group(pgid, libc::SIGKILL);
+            live_groups(|g| g.remove(&pgid));
+        }
     }
 }
 
@@ -433,12 +448,18 @@ impl ProgramWatch {
             .load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Kills the program's whole process group and waits until the leader
-    /// is reaped and no process of the group is left (bounded).
+    /// Ends the program's whole process group - TERM, then KILL after a
+    /// grace period - and waits until the leader is reaped and no process
+    /// of the group is left (bounded).
     pub async fn terminate(&self) {
         if self.exit_status().is_none() {
             self.ended_by_netlings
                 .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        // TERM first: a program may end cleanly; KILL whatever is left.
+        if self.exit_status().is_none() {
+            signal_group(self.pgid, libc::SIGTERM);
+            let _ = tokio::time::timeout(TERM_GRACE, wait_exit(self.exit.clone())).await;
         }
         signal_group(self.pgid, libc::SIGKILL);
         let _ = tokio::time::timeout(Duration::from_secs(5), wait_exit(self.exit.clone())).await;
