@@ -47,9 +47,6 @@ macro_rules! graders {
                 _ => None,
             }
         }
-
-        /// Every grader netlings has.
-        pub const ALL: &[&str] = &[$(stringify!($name)),*];
     };
 }
 

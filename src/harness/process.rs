@@ -146,13 +146,6 @@ impl Captured {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.bytes()).into_owned()
     }
-
-    /// The last `n` lines, for showing beside a failure.
-    pub fn last_lines(&self, n: usize) -> String {
-        let text = self.text();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(n)..].join("\n")
-    }
 }
 
 pub type Capture = Arc<Mutex<Captured>>;
@@ -197,8 +190,6 @@ pub struct Program {
     pub stdout: Capture,
     pub stderr: Capture,
     readers: Vec<JoinHandle<()>>,
-    /// `stop` already killed and reaped the group: Drop has nothing to do.
-    stopped: bool,
     /// netlings ended the program on purpose: its death explains nothing.
     ended_by_netlings: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -264,7 +255,6 @@ impl Program {
             stdout,
             stderr,
             readers,
-            stopped: false,
             ended_by_netlings: Arc::default(),
         })
     }
@@ -272,11 +262,6 @@ impl Program {
     /// The exit status, if the program has exited.
     pub fn exit_status(&self) -> Option<ExitStatus> {
         *self.exit.borrow()
-    }
-
-    /// A handle that can await the exit without borrowing the program.
-    pub fn exit_watch(&self) -> watch::Receiver<Option<ExitStatus>> {
-        self.exit.clone()
     }
 
     /// Waits until the program exits and what it printed has been read.
@@ -306,30 +291,6 @@ impl Program {
         }
     }
 
-    /// TERM to the whole group, KILL after a grace period, and reap.
-    pub async fn stop(&mut self) -> Option<ExitStatus> {
-        if self.exit_status().is_none() {
-            self.ended_by_netlings
-                .store(true, std::sync::atomic::Ordering::SeqCst);
-            signal_group(self.pgid, libc::SIGTERM);
-            if tokio::time::timeout(TERM_GRACE, self.exited())
-                .await
-                .is_err()
-            {
-                signal_group(self.pgid, libc::SIGKILL);
-            }
-        }
-        // Children the program forked may survive their parent: end them too.
-        signal_group(self.pgid, libc::SIGKILL);
-        let status = tokio::time::timeout(Duration::from_secs(5), self.exited())
-            .await
-            .ok();
-        self.finish_output().await;
-        live_groups(|g| g.remove(&self.pgid));
-        self.stopped = status.is_some();
-        status
-    }
-
     pub fn stdout_bytes(&self) -> Vec<u8> {
         lock(&self.stdout).bytes()
     }
@@ -340,10 +301,6 @@ impl Program {
 
     pub fn stderr_text(&self) -> String {
         lock(&self.stderr).text()
-    }
-
-    pub fn stderr_tail(&self, lines: usize) -> String {
-        lock(&self.stderr).last_lines(lines)
     }
 
     /// Which stream flooded, if one did.
@@ -376,10 +333,6 @@ impl Drop for Program {
         // Whatever happened, nothing of this program outlives its grade:
         // TERM now, KILL after the grace period (at once without a runtime
         // to wait in). Until then the group stays registered for kill_all.
-        if self.stopped {
-            live_groups(|g| g.remove(&self.pgid));
-            return;
-        }
         if self.exit_status().is_none() {
             self.ended_by_netlings
                 .store(true, std::sync::atomic::Ordering::SeqCst);
@@ -491,10 +444,6 @@ impl ProgramWatch {
             }
             let _ = tokio::time::timeout(Duration::from_millis(10), self.read.notified()).await;
         }
-    }
-
-    pub fn stderr_tail(&self, lines: usize) -> String {
-        lock(&self.stderr).last_lines(lines)
     }
 
     pub fn stderr_text(&self) -> String {

@@ -248,30 +248,6 @@ impl Conn {
         }
     }
 
-    /// Checks that nothing arrives for `quiet` (e.g. no reply to an insert).
-    pub async fn expect_silence(&mut self, quiet: Duration, what: &str) -> Result<(), Failure> {
-        if self.pending.is_empty() {
-            let mut buf = [0u8; 4096];
-            match tokio::time::timeout(quiet, self.stream.read(&mut buf)).await {
-                Err(_) => return Ok(()),
-                Ok(Ok(0)) => {
-                    return Err(Failure::fail(format!(
-                        "{what}: your program closed the connection"
-                    )));
-                }
-                Ok(Ok(n)) => {
-                    self.transcript.received(self.id, &buf[..n]);
-                    self.pending.extend_from_slice(&buf[..n]);
-                }
-                Ok(Err(e)) => return Err(self.io_failure("reading", e)),
-            }
-        }
-        Err(Failure::fail(format!(
-            "{what}: expected nothing, but your program sent {}",
-            escape_abridged(&self.pending, 80)
-        )))
-    }
-
     /// Reads until `done(pending, eof)` says how many bytes make the answer.
     async fn fill_until(
         &mut self,

@@ -232,27 +232,6 @@ impl WsConn {
         }
     }
 
-    /// Nothing but control frames for `quiet`.
-    pub async fn expect_silence(&mut self, quiet: Duration, what: &str) -> Result<(), Failure> {
-        let until = tokio::time::Instant::now() + quiet;
-        loop {
-            match tokio::time::timeout_at(until, self.ws.next()).await {
-                Err(_) => return Ok(()),
-                Ok(Some(Ok(msg @ (Message::Text(_) | Message::Binary(_))))) => {
-                    self.transcript
-                        .said(Who::Program, Some(self.id), describe(&msg));
-                    return Err(Failure::fail(format!(
-                        "{what}: expected nothing, but connection #{} received {}",
-                        self.id,
-                        describe(&msg)
-                    )));
-                }
-                Ok(Some(Ok(_))) => {}
-                Ok(None) | Ok(Some(Err(_))) => return Ok(()),
-            }
-        }
-    }
-
     /// Sends a close frame and goes, without waiting for the reply (a client
     /// leaving; the closing handshake itself is judged elsewhere).
     pub async fn leave(mut self, code: u16, reason: &str) {
