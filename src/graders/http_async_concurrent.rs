@@ -72,19 +72,7 @@ pub async fn grade(g: &Grading) -> Outcome {
             let mut env = server.client_env();
             env.push(("NETLINGS_MAX_IN_FLIGHT", MAX_IN_FLIGHT.to_string()));
             let program = g.start(&env)?;
-            let first = server
-                .expect(&program, g.limits.ready, "its first request", |log| {
-                    log.requests.first().cloned()
-                })
-                .await?;
-            if first.method != "GET" || first.path != "/v1/sensors" {
-                return Err(Failure::mismatch(
-                    "your program's first request is not the sensor list",
-                    "the first request",
-                    "GET /v1/sensors",
-                    first.line(),
-                ));
-            }
+            server.expect_first_get(g, &program, "/v1/sensors").await?;
             Ok((server, program))
         })
         .await?;

@@ -150,21 +150,9 @@ pub async fn grade(g: &Grading) -> Outcome {
             env.push(("NETLINGS_CITY", report.slug.to_string()));
             let program = g.start(&env)?;
             let first = server
-                .expect(&program, g.limits.ready, "its request", |log| {
-                    log.requests.first().cloned()
-                })
-                .await?;
-            if first.method != "GET" || first.path != path {
-                return Err(Failure::mismatch(
-                    "your program asked for another resource",
-                    "the request",
-                    format!("GET {path}"),
-                    first.line(),
-                )
-                .because(
-                    "the URL is NETLINGS_BASE_URL, then `/v1/weather/`, then NETLINGS_CITY as it is",
-                ));
-            }
+                .expect_first_get(g, &program, &path)
+                .await
+                .map_err(|f| f.because("the URL is NETLINGS_BASE_URL, then `/v1/weather/`, then NETLINGS_CITY as it is"))?;
             Ok((server, program, first))
         })
         .await?;

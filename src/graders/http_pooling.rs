@@ -74,12 +74,8 @@ pub async fn grade(g: &Grading) -> Outcome {
                 Reply::json(200, &json!({ "page": n, "events": events, "next": next }))
             });
             let program = g.start(&server.client_env())?;
-            let first = server
-                .expect(&program, g.limits.ready, "its first request", |log| {
-                    log.requests.first().cloned()
-                })
-                .await?;
-            if first.method != "GET" || first.path != "/v1/events" || page_of(&first) != Some(1) {
+            let first = server.expect_first_get(g, &program, "/v1/events").await?;
+            if page_of(&first) != Some(1) {
                 return Err(Failure::mismatch(
                     "your program's first request is not the first page",
                     "the first request",

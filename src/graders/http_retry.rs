@@ -58,20 +58,12 @@ async fn start(
     env.push(("NETLINGS_MAX_ATTEMPTS", max_attempts.to_string()));
     env.push(("NETLINGS_BASE_DELAY_MS", BASE.as_millis().to_string()));
     let program = g.start(&env)?;
-    let first = server
-        .expect(&program, g.limits.ready, "its first request", |log| {
-            log.requests.first().cloned()
-        })
-        .await?;
-    if first.method != "GET" || first.path != path {
-        return Err(Failure::mismatch(
-            "your program asked for another resource",
-            "the request",
-            format!("GET {path}"),
-            first.line(),
-        )
-        .because("the URL is NETLINGS_BASE_URL, then `/v1/orders/`, then NETLINGS_ORDER"));
-    }
+    server
+        .expect_first_get(g, &program, &path)
+        .await
+        .map_err(|f| {
+            f.because("the URL is NETLINGS_BASE_URL, then `/v1/orders/`, then NETLINGS_ORDER")
+        })?;
     Ok(Run {
         server,
         program,

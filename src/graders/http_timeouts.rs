@@ -33,19 +33,11 @@ async fn start(
     env.push(("NETLINGS_TIMEOUT_MS", timeout.as_millis().to_string()));
     let program = g.start(&env)?;
     let first = server
-        .expect(&program, g.limits.ready, "its request", |log| {
-            log.requests.first().cloned()
-        })
-        .await?;
-    if first.method != "GET" || first.path != path {
-        return Err(Failure::mismatch(
-            "your program asked for another resource",
-            "the request",
-            format!("GET {path}"),
-            first.line(),
-        )
-        .because("the URL is NETLINGS_BASE_URL, then `/v1/reports/`, then NETLINGS_REPORT"));
-    }
+        .expect_first_get(g, &program, &path)
+        .await
+        .map_err(|f| {
+            f.because("the URL is NETLINGS_BASE_URL, then `/v1/reports/`, then NETLINGS_REPORT")
+        })?;
     Ok((program, first.arrived))
 }
 

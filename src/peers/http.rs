@@ -410,6 +410,30 @@ impl Server {
         }
     }
 
+    /// Waits for the program's first request and checks it is `GET path`
+    /// (the query string aside): every client exercise begins so.
+    pub async fn expect_first_get(
+        &self,
+        g: &Grading,
+        program: &Program,
+        path: &str,
+    ) -> Result<Request, Failure> {
+        let first = self
+            .expect(program, g.limits.ready, "its first request", |log| {
+                log.requests.first().cloned()
+            })
+            .await?;
+        if first.method != "GET" || first.path != path {
+            return Err(Failure::mismatch(
+                format!("your program's first request is not `GET {path}`"),
+                "the first request",
+                format!("GET {path}"),
+                first.line(),
+            ));
+        }
+        Ok(first)
+    }
+
     /// Like [`wait_for`](Server::wait_for), for a program under test: fails
     /// as soon as the program exits without `found` holding, or when
     /// `within` passes, saying what was awaited and what the server had.
