@@ -2,34 +2,14 @@
 
 mod common;
 
-use assert_cmd::Command;
 use netlings::state::STATE_FILE;
 
-/// netlings run in `root`, with progress kept in `state`.
-fn netlings(root: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("netlings").unwrap();
-    cmd.current_dir(root)
-        .env_remove("NETLINGS_ROOT")
-        .env_remove("NETLINGS_STATE")
-        .env("NO_COLOR", "1");
-    cmd
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::netlings;
 
 #[test]
 fn list_shows_every_exercise_with_topic_question_and_status() {
     let dir = common::fixture();
-    let out = netlings(dir.path())
-        .arg("list")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = text(&out);
+    let out = common::stdout(&netlings(dir.path()).arg("list").assert().success());
     for name in ["tcp_echo_server", "udp_kv_server", "client_timeouts"] {
         assert!(out.contains(name), "{out}");
     }
@@ -43,32 +23,25 @@ fn list_shows_every_exercise_with_topic_question_and_status() {
 #[test]
 fn hint_prints_the_question_and_the_hint() {
     let dir = common::fixture();
-    let out = netlings(dir.path())
-        .args(["hint", "udp_kv_server"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = text(&out);
+    let out = common::stdout(
+        &netlings(dir.path())
+            .args(["hint", "udp_kv_server"])
+            .assert()
+            .success(),
+    );
     assert!(out.contains("Q1.") && out.contains("recv_from"), "{out}");
 }
 
 #[test]
 fn an_unknown_exercise_is_a_usage_error_with_suggestions() {
     let dir = common::fixture();
-    let out = netlings(dir.path())
-        .args(["hint", "tcp_echo_sever"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(
-        text(&out).contains("did you mean `tcp_echo_server`"),
-        "{}",
-        text(&out)
+    let out = common::stderr(
+        &netlings(dir.path())
+            .args(["hint", "tcp_echo_sever"])
+            .assert()
+            .code(2),
     );
+    assert!(out.contains("did you mean `tcp_echo_server`"), "{}", out);
 }
 
 #[test]
@@ -83,14 +56,7 @@ fn a_broken_exercises_toml_is_reported_with_its_line() {
         .count()
         + 1;
     std::fs::write(&path, broken).unwrap();
-    let out = netlings(dir.path())
-        .arg("list")
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let out = text(&out);
+    let out = common::stderr(&netlings(dir.path()).arg("list").assert().code(2));
     assert!(out.contains(&format!("exercises.toml:{line}:")), "{out}");
 
     // A semantic mistake: an unknown topic, also with its line.
@@ -104,14 +70,7 @@ fn a_broken_exercises_toml_is_reported_with_its_line() {
         .count()
         + 1;
     std::fs::write(&path, wrong_topic).unwrap();
-    let out = netlings(dir.path())
-        .arg("list")
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let out = text(&out);
+    let out = common::stderr(&netlings(dir.path()).arg("list").assert().code(2));
     assert!(
         out.contains(&format!("exercises.toml:{line}:")) && out.contains("unknown topic"),
         "{out}"
@@ -126,14 +85,7 @@ fn a_corrupt_state_file_gets_its_line_and_a_way_out() {
         "current = \"tcp_client\"\ndone = [\"tcp_echo_server\"\n",
     )
     .unwrap();
-    let out = netlings(dir.path())
-        .arg("list")
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let out = text(&out);
+    let out = common::stderr(&netlings(dir.path()).arg("list").assert().code(2));
     assert!(
         out.contains(".netlings-state.toml:2") || out.contains(".netlings-state.toml:3"),
         "{out}"
@@ -152,14 +104,7 @@ fn progress_survives_between_runs() {
         "current = \"send_all\"\ndone = [\"tcp_echo_server\"]\n",
     )
     .unwrap();
-    let out = netlings(dir.path())
-        .arg("list")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = text(&out);
+    let out = common::stdout(&netlings(dir.path()).arg("list").assert().success());
     let current = out
         .lines()
         .find(|l| l.starts_with('→'))
@@ -179,14 +124,12 @@ fn reset_restores_the_stub_and_keeps_a_backup() {
     let stub = dir.path().join("exercises/01_sockets/tcp_client.rs");
     let original = std::fs::read_to_string(&stub).unwrap();
     std::fs::write(&stub, "// my work in progress\nfn main() {}\n").unwrap();
-    let out = netlings(dir.path())
-        .args(["reset", "tcp_client"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = text(&out);
+    let out = common::stdout(
+        &netlings(dir.path())
+            .args(["reset", "tcp_client"])
+            .assert()
+            .success(),
+    );
     assert_eq!(std::fs::read_to_string(&stub).unwrap(), original);
     let backups: Vec<_> = std::fs::read_dir(dir.path().join(".netlings/backups"))
         .unwrap()
@@ -220,27 +163,15 @@ fn reset_restores_the_stub_and_keeps_a_backup() {
 #[test]
 fn watch_without_a_terminal_points_to_verify() {
     let dir = common::fixture();
-    let out = netlings(dir.path())
-        .arg("watch")
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(text(&out).contains("netlings verify"), "{}", text(&out));
+    let out = common::stderr(&netlings(dir.path()).arg("watch").assert().code(2));
+    assert!(out.contains("netlings verify"), "{}", out);
 }
 
 #[test]
 fn outside_a_checkout_it_says_where_to_go() {
     let dir = tempfile::tempdir().unwrap();
-    let out = netlings(dir.path())
-        .arg("list")
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(text(&out).contains("exercises.toml"), "{}", text(&out));
+    let out = common::stderr(&netlings(dir.path()).arg("list").assert().code(2));
+    assert!(out.contains("exercises.toml"), "{}", out);
 }
 
 #[test]
@@ -254,7 +185,7 @@ fn verify_json_reports_solutions_pass_and_stubs_fail() {
             .output()
             .unwrap();
         let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out.stdout)));
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
         (out.status.code(), json)
     };
     let (code, json) = run(&[
@@ -317,7 +248,7 @@ fn verify_junit_has_a_suite_per_exercise_and_a_case_per_check() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let xml = text(&out.stdout);
+    let xml = String::from_utf8_lossy(&out.stdout);
     assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
     assert!(xml.contains("<testcase name=\"compiles\""), "{xml}");
     assert!(xml.contains("<failure"), "{xml}");
@@ -334,15 +265,13 @@ fn run_grades_one_exercise_with_exit_codes() {
         .args(["run", "udp_kv_server", "--solution"])
         .assert()
         .success();
-    let out = netlings(&root)
-        .env("NETLINGS_STATE", &state_file)
-        .args(["run", "udp_kv_server"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let out = text(&out);
+    let out = common::stdout(
+        &netlings(&root)
+            .env("NETLINGS_STATE", &state_file)
+            .args(["run", "udp_kv_server"])
+            .assert()
+            .code(1),
+    );
     assert!(
         out.contains("Q1.") && out.contains("not yet implemented") && out.contains("netlings hint"),
         "{out}"

@@ -4,42 +4,17 @@
 
 mod common;
 
+use common::wait_for;
+
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-use assert_cmd::Command as Cli;
+use expectrl::Expect;
 use expectrl::session::OsSession;
-use expectrl::{Expect, Session};
 use netlings::quiz::{Answer, AnswerKey, Kind, Quiz};
 
 fn netlings_pty(root: &Path, args: &[&str]) -> OsSession {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_netlings"));
-    cmd.args(args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .env_remove("NETLINGS_ROOT")
-        .env_remove("NETLINGS_STATE");
-    let mut session = Session::spawn(cmd).expect("a pseudo-terminal");
-    session.get_process_mut().set_window_size(120, 60).unwrap();
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
-}
-
-fn wait_for(session: &mut OsSession, text: &str) -> String {
-    match session.expect(text) {
-        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-        Err(e) => panic!("the screen never showed {text:?}: {e}"),
-    }
-}
-
-fn cli(root: &Path) -> Cli {
-    let mut cmd = Cli::cargo_bin("netlings").unwrap();
-    cmd.current_dir(root)
-        .env("NO_COLOR", "1")
-        .env_remove("NETLINGS_ROOT")
-        .env_remove("NETLINGS_STATE");
-    cmd
+    common::netlings_pty(root, args, &[], Duration::from_secs(20))
 }
 
 /// The keys that give `answer` to an item of `kind`.
@@ -114,7 +89,7 @@ fn a_quiz_asked_in_the_terminal_is_recorded_and_graded_like_the_file() {
     wait_for(&mut s, &format!("{}/{total} right", total - 1));
 
     // The file holds the answers: `run` grades it the same way.
-    let out = cli(root)
+    let out = common::netlings(root)
         .args(["run", "quiz_q02"])
         .assert()
         .code(1)
@@ -134,7 +109,10 @@ fn a_quiz_asked_in_the_terminal_is_recorded_and_graded_like_the_file() {
     wait_for(&mut s, "✓ right");
     s.send(" ").unwrap();
     wait_for(&mut s, &format!("{total}/{total} right"));
-    cli(root).args(["run", "quiz_q02"]).assert().success();
+    common::netlings(root)
+        .args(["run", "quiz_q02"])
+        .assert()
+        .success();
     let state = std::fs::read_to_string(root.join(".netlings-state.toml")).unwrap();
     assert!(state.contains("quiz_q02"), "{state}");
 }
@@ -142,7 +120,7 @@ fn a_quiz_asked_in_the_terminal_is_recorded_and_graded_like_the_file() {
 #[test]
 fn quiz_without_a_terminal_points_to_the_answer_file() {
     let dir = common::fixture();
-    let out = cli(dir.path())
+    let out = common::netlings(dir.path())
         .args(["quiz", "q01"])
         .assert()
         .code(2)
@@ -167,7 +145,7 @@ fn a_malformed_answer_file_is_reported_with_its_line() {
         .count()
         + 1;
     std::fs::write(&path, broken).unwrap();
-    let out = cli(dir.path())
+    let out = common::netlings(dir.path())
         .args(["run", "quiz_q01"])
         .assert()
         .code(1)
@@ -182,7 +160,7 @@ fn a_malformed_answer_file_is_reported_with_its_line() {
 fn the_model_answer_opens_once_the_card_is_done() {
     let dir = common::fixture();
     let root = dir.path();
-    let out = cli(root)
+    let out = common::netlings(root)
         .args(["answer", "q01"])
         .assert()
         .code(1)
@@ -195,7 +173,7 @@ fn the_model_answer_opens_once_the_card_is_done() {
         "{out}"
     );
 
-    let forced = cli(root)
+    let forced = common::netlings(root)
         .args(["answer", "q01", "--force"])
         .assert()
         .success()
@@ -213,7 +191,7 @@ fn the_model_answer_opens_once_the_card_is_done() {
         "done = [\"udp_kv_server\", \"udp_retry_client\", \"quiz_q01\"]\n",
     )
     .unwrap();
-    let earned = cli(root)
+    let earned = common::netlings(root)
         .args(["answer", "Q1"])
         .assert()
         .success()

@@ -4,12 +4,14 @@
 
 mod common;
 
+use common::wait_for;
+
+use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use expectrl::session::OsSession;
-use expectrl::{ControlCode, Expect, Session};
+use expectrl::{ControlCode, Expect};
 
 /// How long the screen may take to show something (a build is included).
 const SCREEN: Duration = Duration::from_secs(60);
@@ -75,22 +77,15 @@ impl Checkout {
 
     /// netlings in a pseudo-terminal of 120 × 60, in this checkout.
     fn netlings(&self, args: &[&str], env: &[(&str, &str)]) -> OsSession {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_netlings"));
-        cmd.args(args)
-            .current_dir(self.dir.path())
-            .env("NO_COLOR", "1")
-            .env("NETLINGS_HYPERLINKS", "0")
-            .env_remove("NETLINGS_ROOT")
-            .env_remove("NETLINGS_STATE")
-            .env("CARGO_TARGET_DIR", self.path("target"))
-            .env("CARGO_BUILD_BUILD_DIR", shared_target_dir());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut session = Session::spawn(cmd).expect("a pseudo-terminal");
-        session.get_process_mut().set_window_size(120, 60).unwrap();
-        session.set_expect_timeout(Some(SCREEN));
-        session
+        let target = self.path("target");
+        let shared = shared_target_dir();
+        let mut vars: Vec<(&str, &OsStr)> = vec![
+            ("NETLINGS_HYPERLINKS", OsStr::new("0")),
+            ("CARGO_TARGET_DIR", target.as_os_str()),
+            ("CARGO_BUILD_BUILD_DIR", shared.as_os_str()),
+        ];
+        vars.extend(env.iter().map(|(k, v)| (*k, OsStr::new(*v))));
+        common::netlings_pty(self.dir.path(), args, &vars, SCREEN)
     }
 }
 
@@ -103,21 +98,6 @@ fn shared_target_dir() -> PathBuf {
         .and_then(|debug| debug.parent())
         .expect("target/<profile>/netlings")
         .to_path_buf()
-}
-
-/// Waits for `text` on the screen; returns what came before it.
-fn wait_for(session: &mut OsSession, text: &str) -> String {
-    match session.expect(text) {
-        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-        Err(e) => {
-            let mut rest = vec![0u8; 1 << 16];
-            let n = session.try_read(&mut rest).unwrap_or(0);
-            panic!(
-                "the screen never showed {text:?}: {e}\nlast output:\n{}",
-                String::from_utf8_lossy(&rest[..n])
-            )
-        }
-    }
 }
 
 fn quit(session: &mut OsSession) -> String {

@@ -3,6 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
+use expectrl::Expect;
+use expectrl::session::OsSession;
 use netlings::harness::Rng;
 
 pub fn repo_root() -> PathBuf {
@@ -78,6 +82,66 @@ pub fn copy_dir(from: &Path, to: &Path) {
             copy_dir(&path, &to.join(entry.file_name()));
         } else {
             std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// netlings run in `root` as a user runs it: no colour, no overrides of
+/// where the checkout and the progress are.
+pub fn netlings(root: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("netlings").unwrap();
+    cmd.current_dir(root)
+        .env_remove("NETLINGS_ROOT")
+        .env_remove("NETLINGS_STATE")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// What a finished command printed on stdout.
+pub fn stdout(done: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&done.get_output().stdout).into_owned()
+}
+
+/// What a finished command printed on stderr.
+pub fn stderr(done: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&done.get_output().stderr).into_owned()
+}
+
+/// netlings in a pseudo-terminal of 120 × 60 in `root`, as `netlings()`
+/// sets it up, plus `env`; the screen may take `patience` to show things.
+pub fn netlings_pty(
+    root: &Path,
+    args: &[&str],
+    env: &[(&str, &std::ffi::OsStr)],
+    patience: Duration,
+) -> OsSession {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_netlings"));
+    cmd.args(args)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .env_remove("NETLINGS_ROOT")
+        .env_remove("NETLINGS_STATE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut session = expectrl::Session::spawn(cmd).expect("a pseudo-terminal");
+    session.get_process_mut().set_window_size(120, 60).unwrap();
+    session.set_expect_timeout(Some(patience));
+    session
+}
+
+/// Waits for `text` on the screen; returns what came before it. Panics
+/// with the last output when it never comes.
+pub fn wait_for(session: &mut OsSession, text: &str) -> String {
+    match session.expect(text) {
+        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
+        Err(e) => {
+            let mut rest = vec![0u8; 1 << 16];
+            let n = session.try_read(&mut rest).unwrap_or(0);
+            panic!(
+                "the screen never showed {text:?}: {e}\nlast output:\n{}",
+                String::from_utf8_lossy(&rest[..n])
+            )
         }
     }
 }
