@@ -69,6 +69,10 @@ pub struct Exercise {
     pub grader: String,
     /// External services the grader needs (e.g. "rabbitmq").
     pub needs: Vec<String>,
+    /// Other files next to the stub that the learner edits (grpc_codegen's
+    /// `notes.proto`): `reset` restores them with the stub, and watch mode
+    /// grades again when one is saved.
+    pub files: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +148,8 @@ struct RawExercise {
     grader: Option<Spanned<String>>,
     #[serde(default)]
     needs: Vec<String>,
+    #[serde(default)]
+    files: Vec<Spanned<String>>,
 }
 
 /// Position of a byte offset as (line, column), both 1-based.
@@ -289,6 +295,17 @@ impl Catalog {
                     format!("exercise `{name}` has an empty hint"),
                 ));
             }
+            for file in &e.files {
+                let f = file.get_ref();
+                if f.is_empty() || f.contains(['/', '\\']) || f.starts_with('.') {
+                    return Err(at(
+                        file.span(),
+                        format!(
+                            "exercise `{name}` lists the file `{f}`: name a file next to its stub, without a folder"
+                        ),
+                    ));
+                }
+            }
             let grader = match (e.grader, e.kind) {
                 (Some(g), _) => g.into_inner(),
                 (None, Kind::Quiz) => QUIZ_GRADER.to_string(),
@@ -303,6 +320,7 @@ impl Catalog {
                 summary: e.summary.trim().to_string(),
                 grader,
                 needs: e.needs,
+                files: e.files.into_iter().map(Spanned::into_inner).collect(),
             });
         }
         if exercises.is_empty() {

@@ -448,13 +448,19 @@ fn reset(app: &App, name: &str) -> Result<ExitCode> {
     let path = Workspace::exercise_rel(exercise);
     match app.ws.reset(exercise)? {
         Reset::AlreadyOriginal => crate::outln!("{} is already the original stub.", path.display()),
-        Reset::Restored { backup: Some(b) } => crate::outln!(
-            "{} is the original stub again. Your version is kept at {}",
-            path.display(),
-            b.strip_prefix(&app.ws.root).unwrap_or(&b).display()
-        ),
-        Reset::Restored { backup: None } => {
+        Reset::Restored { backups } if backups.is_empty() => {
             crate::outln!("{} was missing; the original stub is back.", path.display())
+        }
+        Reset::Restored { backups } => {
+            let kept: Vec<String> = backups
+                .iter()
+                .map(|b| b.strip_prefix(&app.ws.root).unwrap_or(b).display().to_string())
+                .collect();
+            crate::outln!(
+                "{} is the original stub again. Your version is kept at {}",
+                path.display(),
+                kept.join(" and ")
+            )
         }
     }
     let mut state = app.state()?;

@@ -135,6 +135,10 @@ impl Record {
             stamps.insert(root.join(file), stamp(&root.join(file)));
         }
         stamps.insert(program.clone(), stamp(&program));
+        for input in build_script_inputs(&env) {
+            let stamped = stamp(&input);
+            stamps.insert(input, stamped);
+        }
         for (i, arg) in args.iter().enumerate() {
             if arg == "--extern"
                 && let Some((_, path)) = args.get(i + 1).and_then(|a| a.split_once('='))
@@ -225,6 +229,38 @@ impl Record {
     }
 }
 
+/// The files the package's build script watches (its
+/// `cargo:rerun-if-changed` lines, in `$OUT_DIR/../output`): the exercises'
+/// `.proto` files. A bin may include code generated from them (grpc_codegen
+/// includes `$OUT_DIR/notes.rs`), and every bin links the library built
+/// from them, so a saved `.proto` must send the next build through cargo,
+/// which reruns the build script.
+fn build_script_inputs(env: &[(String, String)]) -> Vec<PathBuf> {
+    let var = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    let Some(out_dir) = var("OUT_DIR") else {
+        return Vec::new();
+    };
+    let Some(output) = Path::new(out_dir).parent().map(|d| d.join("output")) else {
+        return Vec::new();
+    };
+    let manifest_dir = var("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let Ok(text) = std::fs::read_to_string(&output) else {
+        // A build script ran, but its output cannot be read: never trust
+        // the record (a missing stamp makes it stale).
+        return vec![output];
+    };
+    text.lines()
+        .filter_map(|l| {
+            l.strip_prefix("cargo:rerun-if-changed=")
+                .or_else(|| l.strip_prefix("cargo::rerun-if-changed="))
+        })
+        .map(|p| match &manifest_dir {
+            Some(dir) => dir.join(p),
+            None => PathBuf::from(p),
+        })
+        .collect()
+}
+
 /// Splits a command line as a POSIX shell would (quotes and backslashes;
 /// no expansions) - the form cargo prints its commands in.
 pub fn shell_words(line: &str) -> Option<Vec<String>> {
@@ -302,5 +338,34 @@ mod tests {
                 .contains_key(Path::new("/t/debug/deps/libtokio-1.rlib"))
         );
         assert!(Record::from_running_line(root, "other", line).is_none());
+    }
+
+    #[test]
+    fn the_build_scripts_inputs_are_stamped() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("build/pkg-1/out");
+        std::fs::create_dir_all(&out).unwrap();
+        let proto = dir.path().join("notes.proto");
+        std::fs::write(&proto, "syntax = \"proto3\";").unwrap();
+        std::fs::write(
+            out.parent().unwrap().join("output"),
+            format!(
+                "cargo:rerun-if-changed=build.rs\ncargo:rerun-if-changed={}\ncargo:warning=x\n",
+                proto.display()
+            ),
+        )
+        .unwrap();
+        let env = vec![
+            ("OUT_DIR".to_string(), out.display().to_string()),
+            (
+                "CARGO_MANIFEST_DIR".to_string(),
+                dir.path().display().to_string(),
+            ),
+        ];
+        assert_eq!(
+            build_script_inputs(&env),
+            vec![dir.path().join("build.rs"), proto]
+        );
+        assert!(build_script_inputs(&[]).is_empty());
     }
 }

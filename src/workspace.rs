@@ -64,9 +64,23 @@ impl Workspace {
             .join(rel.strip_prefix("exercises").unwrap_or(&rel))
     }
 
+    /// Every file the learner edits for `exercise`, relative to the root:
+    /// the stub first, then the files the catalog lists next to it.
+    pub fn learner_files(exercise: &Exercise) -> Vec<PathBuf> {
+        let stub = Self::exercise_rel(exercise);
+        let dir = stub.parent().map(Path::to_path_buf).unwrap_or_default();
+        std::iter::once(stub)
+            .chain(exercise.files.iter().map(|f| dir.join(f)))
+            .collect()
+    }
+
     /// The stub as netlings shipped it.
     pub fn original_stub(exercise: &Exercise) -> Option<&'static str> {
-        let rel = Self::exercise_rel(exercise);
+        Self::original(&Self::exercise_rel(exercise))
+    }
+
+    /// A file under `exercises/` as netlings shipped it.
+    pub fn original(rel: &Path) -> Option<&'static str> {
         let rel = rel
             .strip_prefix("exercises")
             .ok()?
@@ -78,52 +92,67 @@ impl Workspace {
             .map(|(_, text)| *text)
     }
 
-    /// Puts the original stub back. The learner's version, if it differs, is
-    /// first copied to `.netlings/backups/`; returns where, if anywhere.
+    /// Puts the original stub back, and the exercise's other files. The
+    /// learner's version of each that differs is first copied to
+    /// `.netlings/backups/`.
     pub fn reset(&self, exercise: &Exercise) -> Result<Reset> {
-        let original = Self::original_stub(exercise).with_context(|| {
-            format!(
-                "netlings has no original copy of {}; restore it with `git checkout -- {}`",
-                exercise.name,
-                Self::exercise_rel(exercise).display()
-            )
-        })?;
-        let path = self.exercise_path(exercise);
-        let current = match std::fs::read(&path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
-        };
-        if current.as_deref() == Some(original.as_bytes()) {
-            return Ok(Reset::AlreadyOriginal);
-        }
-        let backup = match current {
-            Some(bytes) => {
-                let backup = self.backup_path(exercise);
+        let mut restored = false;
+        let mut backups = Vec::new();
+        for rel in Self::learner_files(exercise) {
+            let original = Self::original(&rel).with_context(|| {
+                format!(
+                    "netlings has no original copy of {}; restore it with `git checkout -- {}`",
+                    rel.display(),
+                    rel.display()
+                )
+            })?;
+            let path = self.root.join(&rel);
+            let current = match std::fs::read(&path) {
+                Ok(bytes) => Some(bytes),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+            };
+            if current.as_deref() == Some(original.as_bytes()) {
+                continue;
+            }
+            restored = true;
+            if let Some(bytes) = current {
+                let backup = self.backup_path(exercise, &rel);
                 std::fs::create_dir_all(backup.parent().unwrap())
                     .with_context(|| format!("creating {}", backup.display()))?;
                 std::fs::write(&backup, bytes)
                     .with_context(|| format!("writing the backup {}", backup.display()))?;
-                Some(backup)
+                backups.push(backup);
             }
-            None => None,
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            crate::state::write_atomically(&path, original.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
         }
-        crate::state::write_atomically(&path, original.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
-        Ok(Reset::Restored { backup })
+        Ok(if restored {
+            Reset::Restored { backups }
+        } else {
+            Reset::AlreadyOriginal
+        })
     }
 
-    /// A fresh backup name: never overwrites an earlier backup.
-    fn backup_path(&self, exercise: &Exercise) -> PathBuf {
+    /// A fresh backup name for the learner's `rel`: never overwrites an
+    /// earlier backup (`grpc_codegen-<time>.rs`, `grpc_codegen-notes-<time>.proto`).
+    fn backup_path(&self, exercise: &Exercise, rel: &Path) -> PathBuf {
         let dir = self.root.join(".netlings").join("backups");
-        let ext = Self::exercise_rel(exercise)
+        let ext = rel
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("rs")
             .to_string();
+        let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let name = if stem == exercise.name {
+            exercise.name.clone()
+        } else {
+            format!("{}-{stem}", exercise.name)
+        };
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -134,7 +163,7 @@ impl Workspace {
                 } else {
                     format!("-{n}")
                 };
-                dir.join(format!("{}-{stamp}{suffix}.{ext}", exercise.name))
+                dir.join(format!("{name}-{stamp}{suffix}.{ext}"))
             })
             .find(|p| !p.exists())
             .expect("some backup name is free")
@@ -145,5 +174,7 @@ impl Workspace {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Reset {
     AlreadyOriginal,
-    Restored { backup: Option<PathBuf> },
+    /// Restored; the learner's versions were kept here (none when the
+    /// files were missing).
+    Restored { backups: Vec<PathBuf> },
 }

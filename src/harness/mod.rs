@@ -204,7 +204,18 @@ impl Grading {
     /// Starts the program under test with these environment variables; its
     /// exit will explain any failure that follows.
     pub fn start(&self, env: &[(&str, String)]) -> Result<Program, Failure> {
+        self.start_with_input(env, None)
+    }
+
+    /// [`start`](Grading::start), with `input` written to the program's
+    /// stdin (then closed).
+    pub fn start_with_input(
+        &self,
+        env: &[(&str, String)],
+        input: Option<&[u8]>,
+    ) -> Result<Program, Failure> {
         let mut spec = Spec::new(&self.bin);
+        spec.stdin = input.map(<[u8]>::to_vec);
         spec.cwd = Some(self.root.clone());
         // Marks every process netlings starts (and their children, who
         // inherit it), so a leftover can be traced to the run that made it.

@@ -160,6 +160,9 @@ pub struct Spec {
     pub bin: PathBuf,
     pub env: Vec<(String, String)>,
     pub cwd: Option<PathBuf>,
+    /// Written to the program's stdin, which is then closed; `None`: no
+    /// stdin at all (reads see end of file at once).
+    pub stdin: Option<Vec<u8>>,
 }
 
 impl Spec {
@@ -168,6 +171,7 @@ impl Spec {
             bin: bin.to_path_buf(),
             env: Vec::new(),
             cwd: None,
+            stdin: None,
         }
     }
 
@@ -197,8 +201,12 @@ pub struct Program {
 impl Program {
     pub fn spawn(spec: &Spec) -> Result<Program> {
         let mut cmd = tokio::process::Command::new(&spec.bin);
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
+        cmd.stdin(if spec.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .env("RUST_BACKTRACE", "0")
             .process_group(0);
@@ -212,6 +220,14 @@ impl Program {
             .spawn()
             .with_context(|| format!("starting {}", spec.bin.display()))?;
         let pid = child.id().context("the program vanished as it started")?;
+        if let (Some(mut pipe), Some(input)) = (child.stdin.take(), spec.stdin.clone()) {
+            // Written from a task of its own: a program that never reads its
+            // stdin must not block netlings. Dropping the pipe closes it.
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt;
+                let _ = pipe.write_all(&input).await;
+            });
+        }
         let pgid = pid as i32;
         live_groups(|g| g.insert(pgid));
 
@@ -293,6 +309,28 @@ impl Program {
 
     pub fn stdout_bytes(&self) -> Vec<u8> {
         lock(&self.stdout).bytes()
+    }
+
+    /// Waits until `found` returns something for the program's stdout so
+    /// far, at most `within`; woken by every read of its output, no polling.
+    pub async fn wait_stdout<T>(
+        &self,
+        within: Duration,
+        found: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let changed = self.read.notified();
+            tokio::pin!(changed);
+            // Registered before looking, so output read meanwhile wakes it.
+            changed.as_mut().enable();
+            if let Some(t) = found(&self.stdout_text()) {
+                return Some(t);
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                return found(&self.stdout_text());
+            }
+        }
     }
 
     pub fn stdout_text(&self) -> String {

@@ -154,7 +154,7 @@ pub async fn run(app: App, options: WatchOptions) -> Result<ExitCode> {
             }
             Some(change) = changes.recv() => match change {
                 files::Change::Saved(path) => {
-                    if path == w.current_path() {
+                    if w.current_paths().contains(&path) {
                         w.pending = Some(Instant::now() + DEBOUNCE);
                     }
                 }
@@ -203,8 +203,12 @@ impl Watch {
             .expect("the current exercise is in the catalog")
     }
 
-    fn current_path(&self) -> PathBuf {
-        self.app.ws.exercise_path(self.exercise())
+    /// The stub and the other files the learner edits for it.
+    fn current_paths(&self) -> Vec<PathBuf> {
+        Workspace::learner_files(self.exercise())
+            .into_iter()
+            .map(|rel| self.app.ws.root.join(rel))
+            .collect()
     }
 
     fn stop_tasks(&mut self) {
@@ -375,11 +379,17 @@ impl Watch {
         };
         self.note = Some(match self.app.ws.reset(&exercise) {
             Ok(Reset::AlreadyOriginal) => format!("{name} is already the original stub"),
-            Ok(Reset::Restored { backup: Some(b) }) => format!(
+            Ok(Reset::Restored { backups }) if backups.is_empty() => {
+                format!("{name} was missing; the stub is back")
+            }
+            Ok(Reset::Restored { backups }) => format!(
                 "{name} is the original stub again; your version is kept at {}",
-                b.strip_prefix(&self.app.ws.root).unwrap_or(&b).display()
+                backups
+                    .iter()
+                    .map(|b| b.strip_prefix(&self.app.ws.root).unwrap_or(b).display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             ),
-            Ok(Reset::Restored { backup: None }) => format!("{name} was missing; the stub is back"),
             Err(e) => format!("could not reset {name}: {e:#}"),
         });
         if self.state.done.remove(name) {
@@ -445,12 +455,15 @@ impl Watch {
         for q in self.app.questions_of(exercise) {
             let _ = writeln!(out, "{}", q.cyan());
         }
-        let rel = Workspace::exercise_rel(exercise);
-        let _ = writeln!(
-            out,
-            "edit {}\n",
-            terminal::link(&self.current_path(), &rel.display().to_string()).underline()
-        );
+        let files: Vec<String> = Workspace::learner_files(exercise)
+            .iter()
+            .map(|rel| {
+                terminal::link(&self.app.ws.root.join(rel), &rel.display().to_string())
+                    .underline()
+                    .to_string()
+            })
+            .collect();
+        let _ = writeln!(out, "edit {}\n", files.join(" and "));
 
         let mut body = String::new();
         match &self.grade {
