@@ -454,7 +454,12 @@ fn reset(app: &App, name: &str) -> Result<ExitCode> {
         Reset::Restored { backups } => {
             let kept: Vec<String> = backups
                 .iter()
-                .map(|b| b.strip_prefix(&app.ws.root).unwrap_or(b).display().to_string())
+                .map(|b| {
+                    b.strip_prefix(&app.ws.root)
+                        .unwrap_or(b)
+                        .display()
+                        .to_string()
+                })
                 .collect();
             crate::outln!(
                 "{} is the original stub again. Your version is kept at {}",

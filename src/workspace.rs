@@ -176,5 +176,7 @@ pub enum Reset {
     AlreadyOriginal,
     /// Restored; the learner's versions were kept here (none when the
     /// files were missing).
-    Restored { backups: Vec<PathBuf> },
+    Restored {
+        backups: Vec<PathBuf>,
+    },
 }

@@ -207,9 +207,9 @@ impl Program {
             Stdio::null()
         })
         .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .env("RUST_BACKTRACE", "0")
-            .process_group(0);
+        .stderr(Stdio::piped())
+        .env("RUST_BACKTRACE", "0")
+        .process_group(0);
         for (k, v) in &spec.env {
             cmd.env(k, v);
         }

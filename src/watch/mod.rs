@@ -386,7 +386,11 @@ impl Watch {
                 "{name} is the original stub again; your version is kept at {}",
                 backups
                     .iter()
-                    .map(|b| b.strip_prefix(&self.app.ws.root).unwrap_or(b).display().to_string())
+                    .map(|b| b
+                        .strip_prefix(&self.app.ws.root)
+                        .unwrap_or(b)
+                        .display()
+                        .to_string())
                     .collect::<Vec<_>>()
                     .join(" and ")
             ),

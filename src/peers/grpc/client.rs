@@ -1,0 +1,231 @@
+//! The reference client's connection to a learner's gRPC server, and the
+//! recording of calls: every request, answer and status goes into the
+//! transcript as the proto names it, with how long it took.
+
+use std::fmt::Debug;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+use tonic::metadata::MetadataValue;
+use tonic::transport::Endpoint;
+use tonic::{Request, Status};
+
+use super::{message_text, ms, status_text};
+use crate::harness::net::connect_when_ready;
+use crate::harness::{Failure, Grading, Program, Transcript};
+use crate::report::Who;
+
+/// One HTTP/2 connection to the program (tonic reconnects it, recorded,
+/// if the program drops it). Cheap to clone: clones share the connection,
+/// as the clients of one process do, each call on a stream of its own.
+#[derive(Clone)]
+pub struct Channel {
+    pub inner: tonic::transport::Channel,
+    /// The first TCP connection's number in the transcript.
+    pub conn: u32,
+    transcript: Transcript,
+}
+
+/// What a call carries besides its message.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// The `authorization` metadata, e.g. `Bearer <token>`.
+    pub authorization: Option<String>,
+    /// Sent as `grpc-timeout`; the server must stop working when it passes.
+    pub timeout: Option<Duration>,
+}
+
+impl CallOptions {
+    pub fn bearer(token: &str) -> CallOptions {
+        CallOptions {
+            authorization: Some(format!("Bearer {token}")),
+            timeout: None,
+        }
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> CallOptions {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// `message` as a request carrying these options.
+    pub fn request<T>(&self, message: T) -> Request<T> {
+        let mut request = Request::new(message);
+        if let Some(auth) = &self.authorization
+            && let Ok(value) = MetadataValue::try_from(auth.as_str())
+        {
+            request.metadata_mut().insert("authorization", value);
+        }
+        if let Some(timeout) = self.timeout {
+            request.set_timeout(timeout);
+        }
+        request
+    }
+
+    /// ` · authorization: Bearer x · grpc-timeout: 200m`, for transcripts.
+    pub fn describe(&self) -> String {
+        let mut text = String::new();
+        if let Some(auth) = &self.authorization {
+            text.push_str(&format!(" · authorization: {auth}"));
+        }
+        if let Some(t) = self.timeout {
+            text.push_str(&format!(" · grpc-timeout: {}m", t.as_millis()));
+        }
+        text
+    }
+}
+
+/// How a call ended, and when (measured by netlings).
+#[derive(Debug)]
+pub struct Answer<T> {
+    pub result: Result<T, Status>,
+    pub took: Duration,
+}
+
+impl Channel {
+    /// Waits until the program listens on `addr`, then opens the channel on
+    /// that first connection.
+    pub async fn when_ready(
+        g: &Grading,
+        program: &Program,
+        addr: SocketAddr,
+    ) -> Result<Channel, Failure> {
+        let first = connect_when_ready(g, program, addr).await?;
+        Self::over(g, addr, Some(first)).await
+    }
+
+    /// A channel of its own: a second HTTP/2 connection.
+    pub async fn open(g: &Grading, addr: SocketAddr) -> Result<Channel, Failure> {
+        Self::over(g, addr, None).await
+    }
+
+    async fn over(
+        g: &Grading,
+        addr: SocketAddr,
+        first: Option<TcpStream>,
+    ) -> Result<Channel, Failure> {
+        let transcript = g.transcript.clone();
+        let first = Arc::new(Mutex::new(first));
+        let conn = Arc::new(Mutex::new(0u32));
+        let connector = {
+            let (transcript, conn) = (transcript.clone(), conn.clone());
+            tower::service_fn(move |_: tonic::transport::Uri| {
+                let taken = first.lock().unwrap_or_else(|p| p.into_inner()).take();
+                let (transcript, conn) = (transcript.clone(), conn.clone());
+                async move {
+                    let stream = match taken {
+                        Some(stream) => stream,
+                        None => TcpStream::connect(addr).await?,
+                    };
+                    let _ = stream.set_nodelay(true);
+                    let id = transcript.new_conn();
+                    *conn.lock().unwrap_or_else(|p| p.into_inner()) = id;
+                    transcript.event(
+                        Some(id),
+                        format!("netlings connected to {addr} (HTTP/2, plaintext)"),
+                    );
+                    Ok::<_, std::io::Error>(TokioIo::new(stream))
+                }
+            })
+        };
+        let endpoint = Endpoint::from_shared(format!("http://{addr}"))
+            .map_err(|e| Failure::error(format!("the address {addr}: {e}")))?
+            .connect_timeout(g.limits.io);
+        let inner = endpoint
+            .connect_with_connector(connector)
+            .await
+            .map_err(|e| {
+                Failure::fail(format!(
+                    "netlings could not open an HTTP/2 connection to {addr}: {e}"
+                ))
+                .because(
+                    "gRPC runs over HTTP/2: serve with tonic's `Server::builder()…serve(addr)`, \
+                     not a plain TCP or HTTP/1 server",
+                )
+            })?;
+        let conn = *conn.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(Channel {
+            inner,
+            conn,
+            transcript,
+        })
+    }
+
+    /// Records a call being sent: `→ /pkg.Service/Method Message {…} · metadata`.
+    pub fn sent(&self, path: &str, message: &impl Debug, options: &CallOptions) {
+        self.transcript.said(
+            Who::Netlings,
+            Some(self.conn),
+            format!("{path} {}{}", message_text(message), options.describe()),
+        );
+    }
+
+    /// Records one more message of a client stream.
+    pub fn streamed(&self, message: &impl Debug) {
+        self.transcript
+            .said(Who::Netlings, Some(self.conn), message_text(message));
+    }
+
+    /// Records the client's half-close of its stream.
+    pub fn half_closed(&self) {
+        self.transcript.event(
+            Some(self.conn),
+            "netlings half-closed its stream (no more messages)",
+        );
+    }
+
+    /// Records a message of the program's answer, `at` after the call began.
+    pub fn answered(&self, message: &impl Debug, at: Duration) {
+        self.transcript.said(
+            Who::Program,
+            Some(self.conn),
+            format!("{} (at {})", message_text(message), ms(at)),
+        );
+    }
+
+    /// Records how a call ended.
+    pub fn ended(&self, status: &Result<(), Status>, at: Duration) {
+        let text = match status {
+            Ok(()) => format!("status OK (0) (at {})", ms(at)),
+            Err(s) => format!("status {} (at {})", status_text(s), ms(at)),
+        };
+        self.transcript.said(Who::Program, Some(self.conn), text);
+    }
+
+    /// Something netlings did to the call (cancelled it, gave up waiting).
+    pub fn event(&self, text: impl Into<String>) {
+        self.transcript.event(Some(self.conn), text);
+    }
+
+    /// One unary call through a generated client: `call` sends `request`;
+    /// the request, the answer (or status) and the time are recorded.
+    pub async fn unary<Req, Resp, Fut>(
+        &self,
+        path: &str,
+        message: Req,
+        options: &CallOptions,
+        call: impl FnOnce(Request<Req>) -> Fut,
+    ) -> Answer<Resp>
+    where
+        Req: Debug,
+        Resp: Debug,
+        Fut: std::future::Future<Output = Result<tonic::Response<Resp>, Status>>,
+    {
+        self.sent(path, &message, options);
+        let started = Instant::now();
+        let result = call(options.request(message))
+            .await
+            .map(tonic::Response::into_inner);
+        let took = started.elapsed();
+        match &result {
+            Ok(reply) => {
+                self.answered(reply, took);
+            }
+            Err(status) => self.ended(&Err(status.clone()), took),
+        }
+        Answer { result, took }
+    }
+}
