@@ -21,6 +21,11 @@ pub type GradeFn = for<'a> fn(&'a Grading) -> GradeFuture<'a>;
 // and cargo fmt see them; the macro builds the lookup from the same names.
 pub mod client_timeouts;
 pub mod concurrent_server;
+pub mod grpc_client;
+pub mod grpc_codegen;
+pub mod grpc_status_deadlines;
+pub mod grpc_streaming;
+pub mod grpc_unary_server;
 pub mod http_async_concurrent;
 pub mod http_get_json;
 pub mod http_pooling;
@@ -28,6 +33,7 @@ pub mod http_retry;
 pub mod http_timeouts;
 pub mod length_prefixed;
 pub mod line_protocol;
+pub mod protobuf_wire;
 pub mod send_all;
 pub mod tcp_client;
 pub mod tcp_echo_server;
@@ -69,6 +75,12 @@ graders! {
     http_retry,
     http_timeouts,
     http_pooling,
+    protobuf_wire,
+    grpc_unary_server,
+    grpc_streaming,
+    grpc_status_deadlines,
+    grpc_client,
+    grpc_codegen,
 }
 
 /// Starts a TCP server under test on a fresh `NETLINGS_ADDR` (plus `env`)
@@ -85,6 +97,24 @@ pub async fn start_tcp_server(
         let program = g.start(&vars)?;
         let stream = connect_when_ready(g, &program, addr).await?;
         Ok((program, addr, Conn::from_stream(g, stream)))
+    })
+    .await
+}
+
+/// Starts a gRPC server under test on a fresh `NETLINGS_ADDR` (plus `env`)
+/// and returns it with its address and an HTTP/2 channel to it, opened as
+/// soon as it listens.
+pub async fn start_grpc_server(
+    g: &Grading,
+    env: &[(&str, String)],
+) -> Result<(Program, SocketAddr, crate::peers::grpc::Channel), Stop> {
+    let addr = free_tcp_addr();
+    let mut vars = vec![("NETLINGS_ADDR", addr.to_string())];
+    vars.extend(env.iter().cloned());
+    g.check("listens on NETLINGS_ADDR and speaks gRPC (HTTP/2)", async {
+        let program = g.start(&vars)?;
+        let channel = crate::peers::grpc::Channel::when_ready(g, &program, addr).await?;
+        Ok((program, addr, channel))
     })
     .await
 }

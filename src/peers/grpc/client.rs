@@ -85,6 +85,32 @@ pub struct Answer<T> {
     pub took: Duration,
 }
 
+impl<T: Debug> Answer<T> {
+    /// The reply, or a failure saying which status came instead.
+    pub fn ok(self, what: &str) -> Result<T, Failure> {
+        self.result.map_err(|status| {
+            Failure::fail(format!("{what} answered {}, not OK", status_text(&status)))
+        })
+    }
+
+    /// The status `code`, or a failure saying what came instead.
+    pub fn status(self, code: tonic::Code, what: &str) -> Result<Status, Failure> {
+        match self.result {
+            Err(status) if status.code() == code => Ok(status),
+            Err(status) => Err(Failure::fail(format!(
+                "{what} answered {}; it should be {}",
+                status_text(&status),
+                super::code_text(code)
+            ))),
+            Ok(reply) => Err(Failure::fail(format!(
+                "{what} answered OK with {}; it should be {}",
+                message_text(&reply),
+                super::code_text(code)
+            ))),
+        }
+    }
+}
+
 impl Channel {
     /// Waits until the program listens on `addr`, then opens the channel on
     /// that first connection.
