@@ -237,7 +237,11 @@ impl Grading {
         let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
         self.transcript.event(
             None,
-            format!("started your program with {}", vars.join(" ")),
+            if vars.is_empty() {
+                "started your program".to_string()
+            } else {
+                format!("started your program with {}", vars.join(" "))
+            },
         );
         Ok(program)
     }
