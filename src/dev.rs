@@ -207,7 +207,9 @@ fn known_programs(root: &Path) -> Result<(Vec<Mutant>, Vec<Variant>)> {
     let mut files = Vec::new();
     let dir = root.join("tests/mutants");
     collect_rs(&dir, &mut files);
-    files.retain(|f| !f.starts_with(dir.join("src")));
+    // The package's own code: its library and its build script (which
+    // generates the code of the mutants' protos).
+    files.retain(|f| !f.starts_with(dir.join("src")) && *f != dir.join("build.rs"));
     files.sort();
     let (mut mutants, mut variants) = (Vec::new(), Vec::new());
     for path in files {

@@ -367,7 +367,7 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check(CHECKS[7], async {
         let interval = Duration::from_millis(40);
-        let (long, short) = (30u32, 10u32);
+        let (long, short) = (40u32, 10u32);
         let (cancelled_name, other_name) = (sensor(g), sensor(g));
         let other_channel = crate::peers::grpc::Channel::open(g, addr).await?;
         let other = Telemetry::new(&other_channel);

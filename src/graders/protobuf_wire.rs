@@ -195,18 +195,27 @@ async fn expect_encoding(g: &Grading, batch: &Batch, extras: &[&str]) -> Result<
 /// The likely bug, from what differs.
 fn diagnose(expected: &[u8], actual: &[u8]) -> &'static str {
     let text = wire::annotate(actual);
+    let canonical = wire::annotate(expected);
+    let offset_line = |t: &str| {
+        t.lines()
+            .find(|l| l.contains("field 4 offset"))
+            .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+    };
     if text.contains("fixed-width") {
         "every integer of this proto is a varint (wire type 0): 7 bits a byte, low bits first, \
          the top bit set on all but the last - never a fixed 4 or 8 bytes"
     } else if text.contains("field 2 flags, VARINT") {
         "repeated scalars are packed in proto3: one field 2 of wire type 2 (LEN) holding all the \
          varints, not one tag per number"
-    } else if wire::annotate(expected).contains("zigzag")
+    } else if canonical.contains("zigzag")
         && text.contains("(zigzag of")
         && wire::decode(actual).is_ok()
     {
         "sint64 is zigzag-encoded before the varint: (v << 1) ^ (v >> 63), so -1 is 1, 1 is 2, \
          -2 is 3 - a plain `v as u64` makes every negative number ten bytes and the wrong value"
+    } else if canonical.contains("field 4 offset, VARINT: -") && offset_line(&canonical) != offset_line(&text) {
+        "a negative int32 is sign-extended to 64 bits before the varint (`v as i64 as u64`): \
+         always ten bytes - its 32-bit pattern (`v as u32`) is another number to a reader"
     } else if actual.len() > expected.len() {
         "leave out every field that has its default value (0, false, an empty string or list); \
          write fields in the order of their numbers"
