@@ -279,10 +279,17 @@ pub async fn grade(g: &Grading) -> Outcome {
                 }
                 None => {
                     let started = telemetry.exchange(Some(reading), wait).await.map_err(|s| {
-                        Failure::fail(format!(
-                            "Exchange, with one reading sent: {}",
-                            status_text(&s)
-                        ))
+                        match s {
+                            Some(s) => Failure::fail(format!(
+                                "Exchange, with one reading sent, answered {}",
+                                status_text(&s)
+                            )),
+                            None => Failure::timeout(format!(
+                                "no ack for reading 1 within {:.1} s - the call was not even \
+                                 answered; netlings sends the next reading only after this one's ack",
+                                wait.as_secs_f64()
+                            )),
+                        }
                         .because(lock_step)
                     })?;
                     exchange.insert(started)
@@ -341,11 +348,15 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check(CHECKS[6], async {
         let wait = g.limits.io;
-        let mut call = telemetry.exchange(None, wait).await.map_err(|s| {
-            Failure::fail(format!(
-                "Exchange, half-closed at once: {}",
+        let mut call = telemetry.exchange(None, wait).await.map_err(|s| match s {
+            Some(s) => Failure::fail(format!(
+                "Exchange, half-closed at once, answered {}",
                 status_text(&s)
-            ))
+            )),
+            None => Failure::timeout(format!(
+                "Exchange, half-closed at once, was not answered within {:.1} s",
+                wait.as_secs_f64()
+            )),
         })?;
         match call.acks.next(wait).await {
             Next::End(_) => Ok(()),

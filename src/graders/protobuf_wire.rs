@@ -189,11 +189,11 @@ async fn expect_encoding(g: &Grading, batch: &Batch, extras: &[&str]) -> Result<
         expected.clone(),
         actual.clone(),
     )
-    .because(diagnose(&expected, &actual)))
+    .because(diagnose(batch, &expected, &actual)))
 }
 
 /// The likely bug, from what differs.
-fn diagnose(expected: &[u8], actual: &[u8]) -> &'static str {
+fn diagnose(batch: &Batch, expected: &[u8], actual: &[u8]) -> &'static str {
     let text = wire::annotate(actual);
     let canonical = wire::annotate(expected);
     let offset_line = |t: &str| {
@@ -201,7 +201,11 @@ fn diagnose(expected: &[u8], actual: &[u8]) -> &'static str {
             .find(|l| l.contains("field 4 offset"))
             .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
     };
-    if text.contains("fixed-width") {
+    let non_ascii = batch.readings.iter().any(|r| !r.sensor.is_ascii());
+    if non_ascii && actual.len() == expected.len() {
+        "lengths count bytes, not characters: `sensor.len()` (UTF-8 bytes), never \
+         `chars().count()` - a reader skips exactly that many bytes"
+    } else if text.contains("fixed-width") {
         "every integer of this proto is a varint (wire type 0): 7 bits a byte, low bits first, \
          the top bit set on all but the last - never a fixed 4 or 8 bytes"
     } else if text.contains("field 2 flags, VARINT") {

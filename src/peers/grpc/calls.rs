@@ -177,12 +177,12 @@ impl Telemetry {
 
     /// Starts an `Exchange` whose first message is `first` (or, with
     /// `None`, a stream half-closed at once), and waits at most `within` for
-    /// the program to answer the call.
+    /// the program to answer the call: `Err(None)` if it did not.
     pub async fn exchange(
         &self,
         first: Option<Reading>,
         within: Duration,
-    ) -> Result<Exchange, Status> {
+    ) -> Result<Exchange, Option<Status>> {
         let options = CallOptions::default();
         self.channel
             .sent(Self::EXCHANGE, &"(a stream of Reading)", &options);
@@ -204,9 +204,14 @@ impl Telemetry {
             within,
             client.exchange(options.request(ReceiverStream::new(rx))),
         )
-        .await
-        .map_err(|_| silent(within))
-        .and_then(|r| r);
+        .await;
+        let Ok(response) = response else {
+            self.channel.event(format!(
+                "netlings waited {:.1} s and the program did not answer the call",
+                within.as_secs_f64()
+            ));
+            return Err(None);
+        };
         match response {
             Ok(response) => Ok(Exchange {
                 sender,
@@ -218,7 +223,7 @@ impl Telemetry {
             }),
             Err(status) => {
                 self.channel.ended(&Err(status.clone()), started.elapsed());
-                Err(status)
+                Err(Some(status))
             }
         }
     }

@@ -84,13 +84,23 @@ struct Worker;
 #[tonic::async_trait]
 impl Jobs for Worker {
     async fn run(&self, request: Request<RunRequest>) -> Result<Response<RunReply>, Status> {
+        // grpc-timeout: digits and a unit (H M S m u n).
         let deadline = request
             .metadata()
             .get("grpc-timeout")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_suffix('m'))
-            .and_then(|ms| ms.parse::<u64>().ok())
-            .map(|ms| std::time::Instant::now() + Duration::from_millis(ms));
+            .and_then(|v| {
+                let (digits, unit) = v.split_at(v.len().checked_sub(1)?);
+                let n: u64 = digits.parse().ok()?;
+                Some(match unit {
+                    "S" => Duration::from_secs(n),
+                    "m" => Duration::from_millis(n),
+                    "u" => Duration::from_micros(n),
+                    "n" => Duration::from_nanos(n),
+                    _ => Duration::from_secs(n * 60),
+                })
+            })
+            .map(|t| std::time::Instant::now() + t);
         let steps = request.into_inner().steps;
         // An async loop: when the deadline passes or the client cancels,
         // tonic drops this future, and the loop stops at its next .await.

@@ -1,7 +1,7 @@
 //! mutant of: grpc_unary_server
 //! bug: caps incoming messages at 64 KiB (max_decoding_message_size), so a 1 MiB Put is refused
 //! fails: a 1 MiB value round-trips
-//! says: RESOURCE_EXHAUSTED
+//! says: Put of 1 MiB answered
 use std::collections::HashMap;
 use std::sync::Mutex;
 
