@@ -161,6 +161,51 @@ fn reset_restores_the_stub_and_keeps_a_backup() {
 }
 
 #[test]
+fn reset_restores_the_files_listed_with_a_stub() {
+    let dir = common::fixture();
+    let folder = dir.path().join("exercises/04_grpc");
+    let proto = folder.join("notes.proto");
+    let stub = folder.join("grpc_codegen.rs");
+    let (original_proto, original_stub) = (
+        std::fs::read_to_string(&proto).unwrap(),
+        std::fs::read_to_string(&stub).unwrap(),
+    );
+    // Only the proto was edited: it alone comes back, and is backed up.
+    std::fs::write(&proto, "syntax = \"proto3\"; // my edit\n").unwrap();
+    let out = common::stdout(
+        &netlings(dir.path())
+            .args(["reset", "grpc_codegen"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(std::fs::read_to_string(&proto).unwrap(), original_proto);
+    assert_eq!(std::fs::read_to_string(&stub).unwrap(), original_stub);
+    assert!(out.contains("grpc_codegen-notes-"), "{out}");
+    let backups: Vec<String> = std::fs::read_dir(dir.path().join(".netlings/backups"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(backups, ["syntax = \"proto3\"; // my edit\n"], "{out}");
+    // Both edited, both restored; nothing edited, nothing to do.
+    std::fs::write(&proto, "x").unwrap();
+    std::fs::remove_file(&stub).unwrap();
+    netlings(dir.path())
+        .args(["reset", "grpc_codegen"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&proto).unwrap(), original_proto);
+    assert_eq!(std::fs::read_to_string(&stub).unwrap(), original_stub);
+    let out = common::stdout(
+        &netlings(dir.path())
+            .args(["reset", "grpc_codegen"])
+            .assert()
+            .success(),
+    );
+    assert!(out.contains("already the original"), "{out}");
+}
+
+#[test]
 fn watch_without_a_terminal_points_to_verify() {
     let dir = common::fixture();
     let out = common::stderr(&netlings(dir.path()).arg("watch").assert().code(2));

@@ -217,7 +217,9 @@ fn diagnose(batch: &Batch, expected: &[u8], actual: &[u8]) -> &'static str {
     {
         "sint64 is zigzag-encoded before the varint: (v << 1) ^ (v >> 63), so -1 is 1, 1 is 2, \
          -2 is 3 - a plain `v as u64` makes every negative number ten bytes and the wrong value"
-    } else if canonical.contains("field 4 offset, VARINT: -") && offset_line(&canonical) != offset_line(&text) {
+    } else if canonical.contains("field 4 offset, VARINT: -")
+        && offset_line(&canonical) != offset_line(&text)
+    {
         "a negative int32 is sign-extended to 64 bits before the varint (`v as i64 as u64`): \
          always ten bytes - its 32-bit pattern (`v as u32`) is another number to a reader"
     } else if actual.len() > expected.len() {

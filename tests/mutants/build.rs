@@ -16,7 +16,10 @@ fn main() {
     collect(&dir, &mut protos);
     for proto in protos {
         // New protos beside it count too.
-        println!("cargo:rerun-if-changed={}", proto.parent().unwrap().display());
+        println!(
+            "cargo:rerun-if-changed={}",
+            proto.parent().unwrap().display()
+        );
         let stem = proto.file_stem().unwrap().to_str().unwrap().to_string();
         let scratch = out.join(format!("{stem}.gen"));
         let _ = std::fs::remove_dir_all(&scratch);

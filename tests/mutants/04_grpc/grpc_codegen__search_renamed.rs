@@ -45,10 +45,7 @@ impl Notes for Notebook {
     /// The generated trait asks for the type of Search's stream, too.
     type FindStream = Pin<Box<dyn Stream<Item = Result<Note, Status>> + Send>>;
 
-    async fn find(
-        &self,
-        request: Request<TagQuery>,
-    ) -> Result<Response<Self::FindStream>, Status> {
+    async fn find(&self, request: Request<TagQuery>) -> Result<Response<Self::FindStream>, Status> {
         let tag = request.into_inner().tag;
         // Matches are collected while the lock is held, then streamed
         // without it: a lock is never held across the stream's awaits.

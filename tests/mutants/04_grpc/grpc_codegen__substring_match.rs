@@ -10,7 +10,10 @@ use tonic::{Request, Response, Status};
 
 /// The messages, the client and the server generated from notes.proto.
 mod notes {
-    include!(concat!(env!("OUT_DIR"), "/grpc_codegen__substring_match.rs"));
+    include!(concat!(
+        env!("OUT_DIR"),
+        "/grpc_codegen__substring_match.rs"
+    ));
 }
 
 use notes::notes_server::{Notes, NotesServer};

@@ -56,7 +56,13 @@ impl KeyValue for Store {
             .metadata()
             .get("authorization")
             .and_then(|v| v.to_str().ok())
-            == Some(format!("Bearer {}", std::env::var("NETLINGS_TOKEN").unwrap_or_default()).as_str());
+            == Some(
+                format!(
+                    "Bearer {}",
+                    std::env::var("NETLINGS_TOKEN").unwrap_or_default()
+                )
+                .as_str(),
+            );
         if !authorized {
             return Err(Status::unauthenticated("bad token"));
         }

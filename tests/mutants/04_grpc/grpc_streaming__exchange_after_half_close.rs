@@ -93,7 +93,10 @@ impl Telemetry for Service {
             let mut running_sum = 0i64;
             // One reading in, one ack out, before the next is read.
             loop {
-                let reading = match tokio_stream::StreamExt::next(&mut readings).await.transpose() {
+                let reading = match tokio_stream::StreamExt::next(&mut readings)
+                    .await
+                    .transpose()
+                {
                     Ok(Some(reading)) => reading,
                     Ok(None) => return, // half-closed: the call ends OK
                     Err(status) => {

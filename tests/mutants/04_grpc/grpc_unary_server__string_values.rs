@@ -36,7 +36,10 @@ impl KeyValue for Store {
         });
         // `optional bytes previous` is an Option: Some for every replaced
         // value, the empty one included; None for a key that had none.
-        let old = std::mem::replace(&mut entry.value, String::from_utf8_lossy(&value).into_owned());
+        let old = std::mem::replace(
+            &mut entry.value,
+            String::from_utf8_lossy(&value).into_owned(),
+        );
         let previous = (entry.version > 0).then_some(old.into_bytes());
         entry.version += 1;
         Ok(Response::new(PutReply { previous }))

@@ -48,7 +48,12 @@ async fn main() {
         );
     }
     for key in env("NETLINGS_GETS").split(',').filter(|k| !k.is_empty()) {
-        let line = match attempt!(get, GetRequest { key: key.to_string() }) {
+        let line = match attempt!(
+            get,
+            GetRequest {
+                key: key.to_string()
+            }
+        ) {
             Ok(reply) => format!("{key}={}", String::from_utf8_lossy(&reply.value)),
             Err(s) if s.code() == Code::NotFound => format!("{key}: not found"),
             Err(s)

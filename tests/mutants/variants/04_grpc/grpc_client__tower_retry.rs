@@ -67,7 +67,10 @@ impl Policy<Call, Reply, Status> for RetryUnavailable {
 
 type Client = KeyValueClient<tonic::service::interceptor::InterceptedService<Channel, Stamp>>;
 
-fn call(client: Client, request: Call) -> Pin<Box<dyn Future<Output = Result<Reply, Status>> + Send>> {
+fn call(
+    client: Client,
+    request: Call,
+) -> Pin<Box<dyn Future<Output = Result<Reply, Status>> + Send>> {
     let mut client = client;
     Box::pin(async move {
         match request {
@@ -88,7 +91,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = KeyValueClient::with_interceptor(channel, stamp);
     let service = ServiceBuilder::new()
         .layer(RetryLayer::new(RetryUnavailable { attempts: 1 }))
-        .service(tower::service_fn(move |request| call(client.clone(), request)));
+        .service(tower::service_fn(move |request| {
+            call(client.clone(), request)
+        }));
 
     let puts = std::env::var("NETLINGS_PUTS").unwrap_or_default();
     for pair in puts.split(',').filter(|p| !p.is_empty()) {

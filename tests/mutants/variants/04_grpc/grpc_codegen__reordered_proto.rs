@@ -9,7 +9,10 @@ use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
 mod notes {
-    include!(concat!(env!("OUT_DIR"), "/grpc_codegen__reordered_proto.rs"));
+    include!(concat!(
+        env!("OUT_DIR"),
+        "/grpc_codegen__reordered_proto.rs"
+    ));
 }
 
 use notes::notes_server::{Notes, NotesServer};
