@@ -42,6 +42,10 @@ pub struct Build {
 #[derive(Deserialize)]
 struct Message {
     reason: String,
+    /// `path+file://…` for the workspace's own packages, `registry+…` for
+    /// dependencies.
+    #[serde(default)]
+    package_id: Option<String>,
     #[serde(default)]
     target: Option<Target>,
     #[serde(default)]
@@ -214,6 +218,15 @@ async fn run_cargo(
         };
         match msg.reason.as_str() {
             "compiler-message" => {
+                // `-vv` (the fast path's recording) makes cargo replay the
+                // warnings of dependencies too: not the learner's code.
+                if msg
+                    .package_id
+                    .as_deref()
+                    .is_some_and(|id| !id.starts_with("path+"))
+                {
+                    continue;
+                }
                 let (Some(target), Some(diag)) = (msg.target, msg.message) else {
                     continue;
                 };

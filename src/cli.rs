@@ -446,8 +446,16 @@ pub fn exit_for(reports: &[ExerciseReport]) -> ExitCode {
 fn reset(app: &App, name: &str) -> Result<ExitCode> {
     let exercise = app.exercise(name)?;
     let path = Workspace::exercise_rel(exercise);
+    // grpc_codegen's reset covers its notes.proto too: say so.
+    let also: String = exercise
+        .files
+        .iter()
+        .map(|f| format!(" (with {f})"))
+        .collect();
     match app.ws.reset(exercise)? {
-        Reset::AlreadyOriginal => crate::outln!("{} is already the original stub.", path.display()),
+        Reset::AlreadyOriginal => {
+            crate::outln!("{}{also} is already the original stub.", path.display())
+        }
         Reset::Restored { backups } if backups.is_empty() => {
             crate::outln!("{} was missing; the original stub is back.", path.display())
         }
@@ -462,7 +470,7 @@ fn reset(app: &App, name: &str) -> Result<ExitCode> {
                 })
                 .collect();
             crate::outln!(
-                "{} is the original stub again. Your version is kept at {}",
+                "{}{also} is the original stub again. Your version is kept at {}",
                 path.display(),
                 kept.join(" and ")
             )
