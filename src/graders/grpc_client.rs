@@ -62,7 +62,7 @@ pub async fn grade(g: &Grading) -> Outcome {
         &keys.slow,
         &keys.down,
     ];
-    let mut gets = vec![
+    let mut gets = [
         &keys.plain,
         &keys.missing,
         &keys.flaky_get,

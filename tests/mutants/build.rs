@@ -23,8 +23,12 @@ fn main() {
         let stem = proto.file_stem().unwrap().to_str().unwrap().to_string();
         let scratch = out.join(format!("{stem}.gen"));
         let _ = std::fs::remove_dir_all(&scratch);
-        codegen::compile(&[proto.clone()], proto.parent().unwrap(), &scratch)
-            .unwrap_or_else(|e| panic!("{e}"));
+        codegen::compile(
+            std::slice::from_ref(&proto),
+            proto.parent().unwrap(),
+            &scratch,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let generated = std::fs::read_dir(&scratch)
             .unwrap()
             .flatten()

@@ -57,7 +57,7 @@ impl Notes for Notebook {
             .lock()
             .unwrap()
             .iter()
-            .filter(|note| note.tags.iter().any(|t| *t == tag))
+            .filter(|note| note.tags.contains(&tag))
             .cloned()
             .collect();
         Ok(Response::new(Box::pin(tokio_stream::iter(

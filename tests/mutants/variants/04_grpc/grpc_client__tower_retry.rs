@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use protos::kv::key_value_client::KeyValueClient;
-use protos::kv::{GetReply, GetRequest, PutReply, PutRequest};
+use protos::kv::{GetReply, GetRequest, PutRequest};
 use tonic::service::Interceptor;
 use tonic::transport::Channel;
 use tonic::{Code, Request, Status};
@@ -19,7 +19,7 @@ enum Call {
 }
 
 enum Reply {
-    Put(PutReply),
+    Put,
     Get(GetReply),
 }
 
@@ -74,7 +74,7 @@ fn call(
     let mut client = client;
     Box::pin(async move {
         match request {
-            Call::Put(r) => client.put(r).await.map(|r| Reply::Put(r.into_inner())),
+            Call::Put(r) => client.put(r).await.map(|_| Reply::Put),
             Call::Get(r) => client.get(r).await.map(|r| Reply::Get(r.into_inner())),
         }
     })
@@ -111,7 +111,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let request = Call::Get(GetRequest { key: key.into() });
         match service.clone().oneshot(request).await {
             Ok(Reply::Get(reply)) => println!("{key}={}", String::from_utf8_lossy(&reply.value)),
-            Ok(Reply::Put(_)) => unreachable!("a Get answers a Get"),
+            Ok(Reply::Put) => unreachable!("a Get answers a Get"),
             Err(s) => match s.code() {
                 Code::NotFound => println!("{key}: not found"),
                 Code::DeadlineExceeded => println!("{key}: timed out"),
