@@ -15,6 +15,8 @@ use expectrl::{ControlCode, Expect};
 
 /// How long the screen may take to show something (a build is included).
 const SCREEN: Duration = Duration::from_secs(60);
+/// Check-all: every exercise built (its own bins in this checkout) and graded.
+const CHECK_ALL: Duration = Duration::from_secs(300);
 
 /// A scratch checkout: the workspace's sources without `target/`. Final
 /// binaries go to its own target dir; compiled dependencies are shared with
@@ -30,7 +32,7 @@ impl Checkout {
         for file in ["Cargo.toml", "Cargo.lock", "build.rs", "exercises.toml"] {
             std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
         }
-        for sub in ["src", "exercises", "solutions", "tests/mutants"] {
+        for sub in ["src", "proto", "exercises", "solutions", "tests/mutants"] {
             common::copy_dir(&root.join(sub), &dir.path().join(sub));
         }
         // cargo names a workspace member's artifacts after its path relative
@@ -285,7 +287,11 @@ fn check_all_grades_every_exercise_with_live_progress() {
     wait_for(&mut s, "FAIL tcp_echo_server");
     s.send("c").unwrap();
     wait_for(&mut s, "checking every exercise");
+    // Building and grading the whole curriculum from a fresh checkout takes
+    // far longer than one screen: its own, growing, patience.
+    s.set_expect_timeout(Some(CHECK_ALL));
     wait_for(&mut s, "Press any key to go back");
+    s.set_expect_timeout(Some(SCREEN));
     assert!(
         checkout.state().contains("udp_kv_server"),
         "{}",
