@@ -69,6 +69,10 @@ w(f"- {os.cpu_count()} cores ({cpu_model()}), {mem_gib:.0f} GiB, {os_name()}")
 w(f"- {cmd('rustc', '-V')}; {cmd('cargo', '-V')}")
 w(f"- netlings at commit {cmd('git', '-C', os.path.dirname(here), 'rev-parse', '--short', 'HEAD')}; {rustlings_version}")
 w(f"- measured {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
+# Several engineers build on this machine at once: a load well above the
+# core count makes every figure (the cold build most of all) slower.
+load = os.getloadavg()
+w(f"- load average when the report was written: {load[0]:.1f} (1 min), {load[2]:.1f} (15 min), on {os.cpu_count()} cores")
 w("")
 
 w("## Save → verdict")
