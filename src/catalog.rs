@@ -341,8 +341,9 @@ impl Catalog {
                     line,
                     column,
                     message: format!(
-                        "exercise `{}` uses grader `{}`, which netlings does not have",
-                        e.name, e.grader
+                        "exercise `{}` uses grader `{}`, which netlings does not have \
+                         (a grader is src/graders/{}.rs, registered by `cargo run -q -- dev sync`)",
+                        e.name, e.grader, e.grader
                     ),
                 });
             }

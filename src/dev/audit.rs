@@ -71,7 +71,7 @@ pub fn audit(tree: &Tree) -> Vec<String> {
             problems.push(format!(
                 "{}: mutant {} is a mutant of `{}`, which is no exercise with a grader",
                 m.of,
-                m.path.display(),
+                shown(&m.path),
                 m.of
             ));
             continue;
@@ -82,7 +82,7 @@ pub fn audit(tree: &Tree) -> Vec<String> {
                 problems.push(format!(
                     "{}: mutant {} says `fails: {named}`, which names no check of grader `{}` (its checks: {})",
                     m.of,
-                    m.path.display(),
+                    shown(&m.path),
                     grader.name,
                     grader
                         .checks
@@ -99,12 +99,21 @@ pub fn audit(tree: &Tree) -> Vec<String> {
             problems.push(format!(
                 "{}: variant {} is a variant of `{}`, which is no exercise with a grader",
                 v.of,
-                v.path.display(),
+                shown(&v.path),
                 v.of
             ));
         }
     }
     problems
+}
+
+/// A program's path from `tests/mutants/` on, however it was found.
+fn shown(path: &Path) -> String {
+    let text = path.display().to_string();
+    match text.find("tests/mutants/") {
+        Some(at) => text[at..].to_string(),
+        None => text,
+    }
 }
 
 #[cfg(test)]
