@@ -41,6 +41,71 @@ fn every_exercise_has_its_files_mutants_and_variants() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The crates `cargo build -p …` compiles for one package, with the
+/// features it turns on in each (`name vX.Y.Z` -> `feature,feature`).
+fn features_of(packages: &[&str]) -> BTreeMap<String, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.current_dir(common::repo_root()).args([
+        "tree",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+        "-f",
+        "{p} [{f}]",
+        "--offline",
+        "--locked",
+    ]);
+    for p in packages {
+        cmd.args(["-p", p]);
+    }
+    let out = cmd.output().expect("cargo tree runs");
+    assert!(
+        out.status.success(),
+        "cargo tree: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let (crate_, rest) = line.split_once(" [")?;
+            let features = rest.rsplit_once(']')?.0;
+            Some((
+                crate_.trim_end_matches(" (*)").to_string(),
+                features.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The first grade after `cargo run` builds the exercises' dependencies: it
+/// must reuse every crate the runner compiled, which it does only where both
+/// ask for the same features. Cargo resolves features per build, so each
+/// package alone must turn on what both together do.
+#[test]
+fn the_runner_and_the_exercises_share_one_build() {
+    let both = features_of(&["netlings", "netlings-exercises"]);
+    let mut twice = Vec::new();
+    for package in ["netlings", "netlings-exercises"] {
+        for (crate_, features) in features_of(&[package]) {
+            if both.get(&crate_).is_some_and(|all| *all != features) {
+                twice.push(format!(
+                    "{crate_}: {package} alone turns on [{features}], both together [{}]",
+                    both[&crate_]
+                ));
+            }
+        }
+    }
+    assert!(
+        twice.is_empty(),
+        "these crates would be compiled twice on a fresh clone (once for the runner, once for \
+         the exercises); ask for the same features in both (ARCHITECTURE.md, How to add a \
+         crate):\n{}",
+        twice.join("\n")
+    );
+}
+
 /// Files of `src/` may be about this long; the test stops at a little more.
 const MAX_LINES: usize = 650;
 
