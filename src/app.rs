@@ -95,7 +95,7 @@ impl App {
         Ok(match self.ws.reset(exercise)? {
             Reset::AlreadyOriginal => format!("{} is already the original stub.", path.display()),
             Reset::Restored { backup: Some(b) } => format!(
-                "{} is the original stub again. Your version is kept at {}",
+                "{} is the original stub again; your version is kept at {}",
                 path.display(),
                 b.strip_prefix(&self.ws.root).unwrap_or(&b).display()
             ),
