@@ -37,6 +37,8 @@ pub mod ws_chat;
 pub mod ws_echo_server;
 pub mod ws_handshake;
 pub mod ws_ticker_client;
+pub mod xmlrpc_client;
+pub mod xmlrpc_server;
 
 macro_rules! graders {
     ($($name:ident),* $(,)?) => {
@@ -69,6 +71,8 @@ graders! {
     http_retry,
     http_timeouts,
     http_pooling,
+    xmlrpc_client,
+    xmlrpc_server,
 }
 
 /// Starts a TCP server under test on a fresh `NETLINGS_ADDR` (plus `env`)

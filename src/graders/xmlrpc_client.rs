@@ -1,0 +1,8 @@
+//! `xmlrpc_client` — placeholder.
+use crate::harness::{Grading, Outcome};
+
+pub const CHECKS: &[&str] = &[];
+
+pub async fn grade(_g: &Grading) -> Outcome {
+    Ok(())
+}
