@@ -250,32 +250,50 @@ impl Server {
         n: usize,
         waiting_for: &str,
     ) -> Result<Received, Failure> {
-        let found = |log: &Log| log.requests.get(n - 1).cloned();
+        // The request, or - as soon as one appears - what went wrong on a
+        // connection: garbage, a cut request, a body never finished.
+        let found = |log: &Log| match log.requests.get(n - 1) {
+            Some(r) => Some(Ok(r.clone())),
+            None => {
+                let troubles = log.troubles();
+                (!troubles.is_empty()).then_some(Err(troubles))
+            }
+        };
+        let with_troubles = |mut failure: Failure, troubles: Vec<String>| {
+            for trouble in troubles {
+                failure = failure.and(trouble);
+            }
+            failure
+        };
         tokio::select! {
             biased;
-            got = self.wait_for(within, found) => got.ok_or_else(|| {
-                let log = self.log();
-                let mut failure = Failure::timeout(format!(
-                    "waited {:.1} s for {waiting_for}; {}",
-                    within.as_secs_f64(),
-                    log.summary()
-                ));
-                for trouble in log.troubles() {
-                    failure = failure.and(trouble);
+            got = self.wait_for(within, found) => match got {
+                Some(Ok(r)) => Ok(r),
+                Some(Err(troubles)) => Err(with_troubles(
+                    Failure::fail(format!("netlings waited for {waiting_for}, and:")),
+                    troubles,
+                )),
+                None => {
+                    let log = self.log();
+                    let mut failure = Failure::timeout(format!(
+                        "waited {:.1} s for {waiting_for}; {}",
+                        within.as_secs_f64(),
+                        log.summary()
+                    ));
+                    if log.connections.iter().any(|c| c.requests == 0 && !c.closed) {
+                        failure = failure.and("your program connected, and sent no request on that connection");
+                    }
+                    Err(failure)
                 }
-                if log.connections.iter().any(|c| c.requests == 0 && !c.closed && c.trouble.is_none()) {
-                    failure = failure.and("your program connected but sent no request on that connection");
-                }
-                failure
-            }),
+            },
             status = program.exited() => {
                 // Its last request may still be on its way in.
-                if let Some(r) = self.wait_for(Duration::from_millis(200), found).await {
+                if let Some(Ok(r)) = self.wait_for(Duration::from_millis(200), found).await {
                     return Ok(r);
                 }
                 let exit = describe_exit(status, &program.stderr_text());
                 let log = self.log();
-                let mut failure = Failure::fail(if log.requests.is_empty() {
+                let failure = Failure::fail(if log.requests.is_empty() {
                     format!("your program {} before sending any request", exit.summary)
                 } else {
                     format!(
@@ -284,10 +302,8 @@ impl Server {
                         log.summary()
                     )
                 });
-                for trouble in log.troubles() {
-                    failure = failure.and(trouble);
-                }
-                Err(failure.and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
+                Err(with_troubles(failure, log.troubles())
+                    .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
             }
         }
     }
