@@ -115,7 +115,10 @@ async fn pythons_server_proxy_is_served_by_the_reference_server() {
     )
     .await
     .unwrap();
-    let exe = build.bins.get("xmlrpc_server_sol").expect("the solution builds");
+    let exe = build
+        .bins
+        .get("xmlrpc_server_sol")
+        .expect("the solution builds");
     let addr = netlings::harness::net::free_tcp_addr();
     let mut server = std::process::Command::new(exe)
         .env("NETLINGS_ADDR", addr.to_string())
@@ -124,7 +127,10 @@ async fn pythons_server_proxy_is_served_by_the_reference_server() {
     // Ready when it accepts a connection (a retried connect, no sleep).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while std::net::TcpStream::connect(addr).is_err() {
-        assert!(std::time::Instant::now() < deadline, "the solution never listened");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the solution never listened"
+        );
         std::thread::yield_now();
     }
     let out = std::process::Command::new("python3")

@@ -53,7 +53,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut list = Vec::new();
     for item in items.split(';') {
         let mut fields = item.split(':');
-        let (Some(name), Some(qty), Some(price)) = (fields.next(), fields.next(), fields.next()) else {
+        let (Some(name), Some(qty), Some(price)) = (fields.next(), fields.next(), fields.next())
+        else {
             return Err(format!("not name:qty:price: {item:?}").into());
         };
         list.push(Value::Struct(vec![
@@ -152,7 +153,13 @@ fn value_xml(value: &Value) -> String {
         Value::Struct(members) => {
             let members: String = members
                 .iter()
-                .map(|(name, v)| format!("<member><name>{}</name>{}</member>", escape(name), value_xml(v)))
+                .map(|(name, v)| {
+                    format!(
+                        "<member><name>{}</name>{}</member>",
+                        escape(name),
+                        value_xml(v)
+                    )
+                })
                 .collect();
             format!("<struct>{members}</struct>")
         }
@@ -192,10 +199,22 @@ fn parse_xml(text: &str) -> Result<Element, String> {
             }),
             Event::End(_) => {
                 let done = stack.pop().expect("quick-xml matched the end tag");
-                stack.last_mut().ok_or("an end tag too many")?.children.push(done);
+                stack
+                    .last_mut()
+                    .ok_or("an end tag too many")?
+                    .children
+                    .push(done);
             }
-            Event::Text(t) => stack.last_mut().expect("non-empty").text.push_str(&t.xml10_content()),
-            Event::CData(c) => stack.last_mut().expect("non-empty").text.push_str(&c.xml10_content()),
+            Event::Text(t) => stack
+                .last_mut()
+                .expect("non-empty")
+                .text
+                .push_str(&t.xml10_content()),
+            Event::CData(c) => stack
+                .last_mut()
+                .expect("non-empty")
+                .text
+                .push_str(&c.xml10_content()),
             Event::GeneralRef(r) => {
                 let c = match r.resolve_char_ref().map_err(|e| e.to_string())? {
                     Some(c) => c,
@@ -231,7 +250,9 @@ fn read_response(text: &str) -> Result<Answer, String> {
         let value = read_value(fault.child("value").ok_or("a fault without a value")?)?;
         return match (value.member("faultCode"), value.member("faultString")) {
             (Some(Value::Int(code)), Some(Value::Str(string))) => Ok(Err((*code, string.clone()))),
-            _ => Err(format!("a fault without faultCode and faultString: {value:?}")),
+            _ => Err(format!(
+                "a fault without faultCode and faultString: {value:?}"
+            )),
         };
     }
     let value = root
@@ -268,7 +289,10 @@ fn read_value(value: &Element) -> Result<Value, String> {
                 .children
                 .iter()
                 .map(|member| {
-                    let name = member.child("name").map(|n| n.text.clone()).unwrap_or_default();
+                    let name = member
+                        .child("name")
+                        .map(|n| n.text.clone())
+                        .unwrap_or_default();
                     let value = member.child("value").ok_or("a <member> without <value>")?;
                     Ok((name, read_value(value)?))
                 })

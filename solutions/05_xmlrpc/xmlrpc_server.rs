@@ -77,7 +77,10 @@ async fn route(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infa
         return Ok(plain(StatusCode::NOT_FOUND, "XML-RPC is served at /RPC2\n"));
     }
     if request.method() != Method::POST {
-        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "an XML-RPC call is a POST\n");
+        let mut response = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "an XML-RPC call is a POST\n",
+        );
         response
             .headers_mut()
             .insert(ALLOW, "POST".parse().expect("a header value"));
@@ -122,9 +125,7 @@ fn dispatch(method: &str, params: &[Value]) -> Result<Value, Fault> {
             .checked_add(*b)
             .map(Value::Int)
             .ok_or_else(|| Fault(INVALID_PARAMS, "the sum does not fit a 32-bit int".into())),
-        ("math.divide", [Value::Int(_), Value::Int(0)]) => {
-            Err(Fault(1, "division by zero".into()))
-        }
+        ("math.divide", [Value::Int(_), Value::Int(0)]) => Err(Fault(1, "division by zero".into())),
         // A quotient is a double even when it is whole: 8 / 4 is 2.0.
         ("math.divide", [Value::Int(a), Value::Int(b)]) => {
             Ok(Value::Double(f64::from(*a) / f64::from(*b)))
@@ -202,10 +203,22 @@ fn parse_xml(body: &[u8]) -> Result<Element, String> {
             }),
             Event::End(_) => {
                 let done = stack.pop().expect("quick-xml matched the end tag");
-                stack.last_mut().ok_or("an end tag too many")?.children.push(done);
+                stack
+                    .last_mut()
+                    .ok_or("an end tag too many")?
+                    .children
+                    .push(done);
             }
-            Event::Text(t) => stack.last_mut().expect("non-empty").text.push_str(&t.xml10_content()),
-            Event::CData(c) => stack.last_mut().expect("non-empty").text.push_str(&c.xml10_content()),
+            Event::Text(t) => stack
+                .last_mut()
+                .expect("non-empty")
+                .text
+                .push_str(&t.xml10_content()),
+            Event::CData(c) => stack
+                .last_mut()
+                .expect("non-empty")
+                .text
+                .push_str(&c.xml10_content()),
             // `&amp;` and friends come as events of their own.
             Event::GeneralRef(r) => {
                 let c = match r.resolve_char_ref().map_err(|e| e.to_string())? {
@@ -250,7 +263,9 @@ fn read_call(body: &[u8]) -> Result<(String, Vec<Value>), Fault> {
     let mut params = Vec::new();
     if let Some(list) = root.child("params") {
         for param in &list.children {
-            let value = param.child("value").ok_or_else(|| invalid("a <param> without <value>"))?;
+            let value = param
+                .child("value")
+                .ok_or_else(|| invalid("a <param> without <value>"))?;
             params.push(read_value(value).map_err(|e| invalid(&e))?);
         }
     }
@@ -280,7 +295,10 @@ fn read_value(value: &Element) -> Result<Value, String> {
                 .children
                 .iter()
                 .map(|member| {
-                    let name = member.child("name").map(|n| n.text.clone()).unwrap_or_default();
+                    let name = member
+                        .child("name")
+                        .map(|n| n.text.clone())
+                        .unwrap_or_default();
                     let value = member.child("value").ok_or("a <member> without <value>")?;
                     Ok((name, read_value(value)?))
                 })
@@ -308,7 +326,11 @@ fn value_xml(value: &Value) -> String {
         // Display writes no exponent; whole numbers get their `.0`.
         Value::Double(d) => {
             let text = d.to_string();
-            let text = if text.contains('.') { text } else { format!("{text}.0") };
+            let text = if text.contains('.') {
+                text
+            } else {
+                format!("{text}.0")
+            };
             format!("<double>{text}</double>")
         }
         Value::Str(s) => format!("<string>{}</string>", escape(s)),
@@ -320,7 +342,13 @@ fn value_xml(value: &Value) -> String {
         Value::Struct(members) => {
             let members: String = members
                 .iter()
-                .map(|(name, v)| format!("<member><name>{}</name>{}</member>", escape(name), value_xml(v)))
+                .map(|(name, v)| {
+                    format!(
+                        "<member><name>{}</name>{}</member>",
+                        escape(name),
+                        value_xml(v)
+                    )
+                })
                 .collect();
             format!("<struct>{members}</struct>")
         }

@@ -33,10 +33,26 @@ pub const CHECKS: &[&str] = &[
 ];
 
 /// Item names: each needs escaping or is beyond ASCII (never `:` or `;`).
-const AMPERSANDS: &[&str] = &["Fish & Chips", "R&D kit", "Salt & Pepper", "Tom & Jerry mug"];
+const AMPERSANDS: &[&str] = &[
+    "Fish & Chips",
+    "R&D kit",
+    "Salt & Pepper",
+    "Tom & Jerry mug",
+];
 const ANGLES: &[&str] = &["<b>bold</b> pen", "x<y tape", "1 < 2 ruler", "Cup <large>"];
-const OTHERS: &[&str] = &["Crème brûlée", "Äpfel > Birnen", "日本茶", "naïve café", "Ωmega oil 🦀"];
-const LABELS: &[&str] = &["handle with care ✓", "fragile — glass", "this side up ↑", "keep dry ☂"];
+const OTHERS: &[&str] = &[
+    "Crème brûlée",
+    "Äpfel > Birnen",
+    "日本茶",
+    "naïve café",
+    "Ωmega oil 🦀",
+];
+const LABELS: &[&str] = &[
+    "handle with care ✓",
+    "fragile — glass",
+    "this side up ↑",
+    "keep dry ☂",
+];
 
 /// One line of the inventory.
 struct Item {
@@ -62,10 +78,7 @@ struct Script {
 impl Script {
     fn random(g: &Grading) -> Script {
         g.rng(|r| {
-            let mut names = vec![
-                r.pick(AMPERSANDS).to_string(),
-                r.pick(ANGLES).to_string(),
-            ];
+            let mut names = vec![r.pick(AMPERSANDS).to_string(), r.pick(ANGLES).to_string()];
             for _ in 0..r.range(1, 3) {
                 names.push(r.pick(OTHERS).to_string());
             }
@@ -109,7 +122,11 @@ impl Script {
     }
 
     fn total(&self) -> f64 {
-        self.items.iter().map(|i| i64::from(i.qty) * i.cents).sum::<i64>() as f64 / 100.0
+        self.items
+            .iter()
+            .map(|i| i64::from(i.qty) * i.cents)
+            .sum::<i64>() as f64
+            / 100.0
     }
 
     fn env(&self) -> Vec<(&'static str, String)> {
@@ -122,7 +139,10 @@ impl Script {
             ("NETLINGS_ITEMS", items.join(";")),
             (
                 "NETLINGS_TAG",
-                format!("{};{};{};{}", self.tag_name, self.label, self.when, self.urgent),
+                format!(
+                    "{};{};{};{}",
+                    self.tag_name, self.label, self.when, self.urgent
+                ),
             ),
             ("NETLINGS_MISSING", self.missing.clone()),
         ]
@@ -158,7 +178,10 @@ fn answer(script: &Script, call: &Call) -> Response {
         "inventory.tag" => judge_tag(script, call).map(|()| Value::Int(script.tag_id)),
         "inventory.get" => {
             return match judge_get(script, call) {
-                Ok(()) => Response::fault(script.fault_code, format!("no item named {}", script.missing)),
+                Ok(()) => Response::fault(
+                    script.fault_code,
+                    format!("no item named {}", script.missing),
+                ),
                 Err(f) => Response::fault(codes::INVALID_PARAMS, f.message),
             };
         }
@@ -194,7 +217,9 @@ fn judge_http(r: &Received, nth: &str) -> Result<(), Failure> {
         return Err(Failure::fail(format!(
             "your {nth} request has {}: an XML-RPC call is `Content-Type: text/xml`",
             h.header("content-type")
-                .map_or("no Content-Type".to_string(), |v| format!("`Content-Type: {v}`"))
+                .map_or("no Content-Type".to_string(), |v| format!(
+                    "`Content-Type: {v}`"
+                ))
         )));
     }
     let Some(length) = h.header("content-length") else {
@@ -205,11 +230,16 @@ fn judge_http(r: &Received, nth: &str) -> Result<(), Failure> {
              for a request without a body (netlings answered 411 Length Required)"
                 .to_string()
         };
-        return Err(Failure::fail(format!("your {nth} request {how}"))
-            .because("send `Content-Length: <the body's length in bytes>` (an HTTP library does it for you)"));
+        return Err(Failure::fail(format!("your {nth} request {how}")).because(
+            "send `Content-Length: <the body's length in bytes>` (an HTTP library does it for you)",
+        ));
     };
     let looks_like_next_request = |b: &[u8]| {
-        let word: Vec<u8> = b.iter().take_while(|c| c.is_ascii_uppercase()).copied().collect();
+        let word: Vec<u8> = b
+            .iter()
+            .take_while(|c| c.is_ascii_uppercase())
+            .copied()
+            .collect();
         !word.is_empty() && b.get(word.len()) == Some(&b' ')
     };
     if let Framing::Length(n) = h.framing
@@ -229,7 +259,8 @@ fn judge_http(r: &Received, nth: &str) -> Result<(), Failure> {
                 whole.len()
             ));
         }
-        return Err(failure.because("Content-Length counts bytes: `body.len()` of the UTF-8 bytes you send"));
+        return Err(failure
+            .because("Content-Length counts bytes: `body.len()` of the UTF-8 bytes you send"));
     }
     Ok(())
 }
@@ -247,7 +278,9 @@ fn read_call<'r>(r: &'r Received, nth: &str) -> Result<&'r Call, Failure> {
             "your {nth} call is well-formed XML but not an XML-RPC methodCall: {e}\n  around it: {}",
             around(&r.http.body, e.at())
         ))),
-        None => Err(Failure::fail(format!("netlings could not read your {nth} call"))),
+        None => Err(Failure::fail(format!(
+            "netlings could not read your {nth} call"
+        ))),
     }
 }
 
@@ -283,13 +316,20 @@ fn expect_string(v: &Value, want: &str, what: &str) -> Result<(), Failure> {
 }
 
 fn type_error(what: &str, want: &str, got: &Value) -> Failure {
-    Failure::fail(format!("{what} must be a {want}; your call sent {}", got.describe()))
+    Failure::fail(format!(
+        "{what} must be a {want}; your call sent {}",
+        got.describe()
+    ))
 }
 
 fn judge_total(script: &Script, call: &Call) -> Result<(), Failure> {
     expect_method(call, "inventory.total", 1)?;
     let Value::Array(items) = &call.params[0] else {
-        return Err(type_error("the param", "<array> of structs", &call.params[0]));
+        return Err(type_error(
+            "the param",
+            "<array> of structs",
+            &call.params[0],
+        ));
     };
     if items.len() != script.items.len() {
         return Err(Failure::fail(format!(
@@ -301,7 +341,10 @@ fn judge_total(script: &Script, call: &Call) -> Result<(), Failure> {
     for (i, (got, want)) in items.iter().zip(&script.items).enumerate() {
         let member = |name: &str| {
             got.member(name).ok_or_else(|| {
-                Failure::fail(format!("items[{i}] has no member `{name}`: {}", got.describe()))
+                Failure::fail(format!(
+                    "items[{i}] has no member `{name}`: {}",
+                    got.describe()
+                ))
             })
         };
         if !matches!(got, Value::Struct(_)) {
@@ -311,7 +354,10 @@ fn judge_total(script: &Script, call: &Call) -> Result<(), Failure> {
         match member("qty")? {
             Value::Int(q) if *q == want.qty => {}
             Value::Int(q) => {
-                return Err(Failure::fail(format!("items[{i}].qty is {q}; NETLINGS_ITEMS says {}", want.qty)));
+                return Err(Failure::fail(format!(
+                    "items[{i}].qty is {q}; NETLINGS_ITEMS says {}",
+                    want.qty
+                )));
             }
             other => return Err(type_error(&format!("items[{i}].qty"), "<int>", other)),
         }
@@ -421,7 +467,11 @@ pub async fn grade(g: &Grading) -> Outcome {
     let mut vars = vec![("NETLINGS_URL", "'http://127.0.0.1:7000/RPC2'".to_string())];
     vars.extend(script.env().into_iter().map(|(k, v)| (k, sh_quote(&v))));
     let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let _ = write!(replay, "{}   (nc prints your request as it is sent)", g.run_command(&vars));
+    let _ = write!(
+        replay,
+        "{}   (nc prints your request as it is sent)",
+        g.run_command(&vars)
+    );
 
     g.reproduce(replay.clone());
     g.check(CHECKS[1], async {
@@ -461,7 +511,9 @@ pub async fn grade(g: &Grading) -> Outcome {
         .await?;
 
     g.check(CHECKS[6], async {
-        expect_line(&program, &format!("tag={}", script.tag_id), |l| l.starts_with("tag="))
+        expect_line(&program, &format!("tag={}", script.tag_id), |l| {
+            l.starts_with("tag=")
+        })
     })
     .await?;
 

@@ -135,7 +135,9 @@ fn expect_double(v: &Value, want: f64, what: &str) -> Result<(), Failure> {
             "{what} came as int {i}, in an <int>: it is a double, `<double>{want:?}</double>`, \
              even when it is a whole number"
         ))
-        .because("a client reads the type from the element: Python turns <int> into an int, not a float")),
+        .because(
+            "a client reads the type from the element: Python turns <int> into an int, not a float",
+        )),
         other => Err(Failure::fail(format!(
             "{what} should be double {want:?}; your server sent {}",
             other.describe()
@@ -177,7 +179,10 @@ pub async fn grade(g: &Grading) -> Outcome {
         let a = g.rng(|r| r.range_i64(-5_000, 5_000)) * 2 + 1;
         let k = g.rng(|r| r.range_i64(-300, 300));
         for (a, b) in [(a, b), (k * b, b)] {
-            let request = Request::call(&Call::new("math.divide", vec![int(a), int(b)]), Style::Python);
+            let request = Request::call(
+                &Call::new("math.divide", vec![int(a), int(b)]),
+                Style::Python,
+            );
             let response = call(g, addr, &request).await?;
             let what = format!("math.divide({a}, {b})");
             expect_double(value(&response, &what)?, a as f64 / b as f64, &what)?;
@@ -188,16 +193,29 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check(CHECKS[3], async {
         let a = g.rng(|r| r.range_i64(1, 1000));
-        let request = Request::call(&Call::new("math.divide", vec![int(a), int(0)]), Style::Python);
+        let request = Request::call(
+            &Call::new("math.divide", vec![int(a), int(0)]),
+            Style::Python,
+        );
         let response = call(g, addr, &request).await?;
-        expect_fault(&response, &format!("math.divide({a}, 0)"), 1, Some("division by zero"))
+        expect_fault(
+            &response,
+            &format!("math.divide({a}, 0)"),
+            1,
+            Some("division by zero"),
+        )
     })
     .await?;
 
     g.check(CHECKS[4], async {
         let text = format!("{} {}", g.rng(|r| *r.pick(TEXTS)), g.rng(|r| r.word(5)));
-        let request = Request::call(&Call::new("text.reverse", vec![Value::String(text.clone())]), Style::Python);
-        let response = call(g, addr, &request).await.map_err(|f| f.because(ESCAPE_RULE))?;
+        let request = Request::call(
+            &Call::new("text.reverse", vec![Value::String(text.clone())]),
+            Style::Python,
+        );
+        let response = call(g, addr, &request)
+            .await
+            .map_err(|f| f.because(ESCAPE_RULE))?;
         expect_string(&response, &text)
     })
     .await?;
@@ -256,7 +274,10 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check(CHECKS[7], async {
-        let request = Request::call(&Call::new("stats.summary", vec![Value::Array(vec![])]), Style::Python);
+        let request = Request::call(
+            &Call::new("stats.summary", vec![Value::Array(vec![])]),
+            Style::Python,
+        );
         let response = call(g, addr, &request).await?;
         expect_fault(&response, "stats.summary([])", 2, Some("empty"))
     })
@@ -332,9 +353,15 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check(CHECKS[13], async {
         let other = format!("/{}", g.rng(|r| r.word(5)));
-        let body = crate::peers::xmlrpc::xml::write_call(&Call::new("system.listMethods", vec![]), Style::Python);
+        let body = crate::peers::xmlrpc::xml::write_call(
+            &Call::new("system.listMethods", vec![]),
+            Style::Python,
+        );
         for (request, status) in [
-            (Request::raw("POST", &other, body, "call system.listMethods()"), 404),
+            (
+                Request::raw("POST", &other, body, "call system.listMethods()"),
+                404,
+            ),
             (Request::raw("GET", "/RPC2", Vec::new(), ""), 405),
         ] {
             g.reproduce(replay(g, &request));

@@ -99,10 +99,15 @@ impl Request {
     /// The shell command that sends this request to a server on port 7000:
     /// the body into `call.xml`, then curl.
     pub fn curl(&self) -> String {
-        let body = String::from_utf8_lossy(&self.body).replace('\'', "'\\''");
+        // One line: printf turns the `\n`s back into newlines.
+        let body = String::from_utf8_lossy(&self.body)
+            .replace('\\', "\\\\")
+            .replace('%', "%%")
+            .replace('\n', "\\n")
+            .replace('\'', "'\\''");
         if self.method == "POST" {
             format!(
-                "printf '%s' '{body}' > call.xml; curl -i --data-binary @call.xml -H 'Content-Type: text/xml' http://127.0.0.1:7000{}",
+                "printf '{body}' > call.xml; curl -i --data-binary @call.xml -H 'Content-Type: text/xml' http://127.0.0.1:7000{}",
                 self.path
             )
         } else {
@@ -166,6 +171,9 @@ pub struct Session {
     transcript: Transcript,
     io: Duration,
     open: Option<(u32, Wire)>,
+    /// Answers read on the open connection: only a connection that has
+    /// carried one is "kept", and may turn out dead.
+    answered: usize,
 }
 
 impl Session {
@@ -175,6 +183,7 @@ impl Session {
             transcript: g.transcript.clone(),
             io: g.limits.io,
             open: None,
+            answered: 0,
         }
     }
 
@@ -189,6 +198,7 @@ impl Session {
 
     /// Closes the connection, if one is open.
     pub async fn close(&mut self) {
+        self.answered = 0;
         if let Some((id, mut wire)) = self.open.take() {
             wire.close().await;
             self.transcript
@@ -227,8 +237,8 @@ impl Session {
         {
             self.close().await;
         }
-        let reused = self.open.is_some();
-        if !reused {
+        let reused = self.open.is_some() && self.answered > 0;
+        if self.open.is_none() {
             self.connect().await?;
         }
         match self.exchange(request).await {
@@ -276,6 +286,7 @@ impl Session {
             Some(id),
             format!("{} · {shown}", http.describe_head()),
         );
+        self.answered += 1;
         let closes = http.closes() || http.framing == Framing::UntilClose;
         let reply = Reply {
             conn: id,
