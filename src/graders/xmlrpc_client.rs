@@ -17,7 +17,7 @@ use super::{client_exit, expect_success, stdout_lines};
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::xmlrpc::server::{Received, Server};
 use crate::peers::xmlrpc::wire::Framing;
-use crate::peers::xmlrpc::xml::{XmlError, around};
+use crate::peers::xmlrpc::xml::{Style, XmlError, around};
 use crate::peers::xmlrpc::{Call, Response, Value, codes, no_proxy_env};
 use crate::report::{escape_abridged, size};
 
@@ -159,12 +159,21 @@ fn price_text(cents: i64) -> String {
 }
 
 /// What the server answers each call: the result when the call is right,
-/// fault -32602 saying what is wrong when it is not.
-fn answer(script: &Script, call: &Call) -> Response {
+/// fault -32602 saying what is wrong when it is not. The total comes
+/// compactly (`<i4>`, one line), the rest as Python writes them.
+fn answer(script: &Script, call: &Call) -> (Response, Style) {
+    let style = if call.method == "inventory.total" {
+        Style::Compact
+    } else {
+        Style::Python
+    };
+    (judged_answer(script, call), style)
+}
+
+fn judged_answer(script: &Script, call: &Call) -> Response {
     let judged = match call.method.as_str() {
         "inventory.total" => judge_total(script, call).map(|()| {
-            // Members in the order no one expects, and count as <i4> (the
-            // server writes this one compactly).
+            // Members in the order no one expects.
             let total = call.params[0].clone();
             let count = match total {
                 Value::Array(items) => items.len(),

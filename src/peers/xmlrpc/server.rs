@@ -24,16 +24,16 @@ use crate::harness::process::describe_exit;
 use crate::harness::{Failure, Grading, Program, Transcript};
 use crate::report::{Who, escape_abridged};
 
-/// Answers a well-formed call.
-pub type Handler = Arc<dyn Fn(&Call) -> Response + Send + Sync>;
+/// Answers a well-formed call, and says how to lay the answer out.
+pub type Handler = Arc<dyn Fn(&Call) -> (Response, Style) + Send + Sync>;
 
 /// What the server answered.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     /// An HTTP error, before any XML was read.
     Http(u16),
-    /// `200 OK` with this method response.
-    Xmlrpc(Response),
+    /// `200 OK` with this method response, written in this style.
+    Xmlrpc(Response, Style),
 }
 
 /// One request as the server received it.
@@ -173,7 +173,7 @@ impl Server {
     pub async fn start(
         g: &Grading,
         path: &str,
-        handler: impl Fn(&Call) -> Response + Send + Sync + 'static,
+        handler: impl Fn(&Call) -> (Response, Style) + Send + Sync + 'static,
     ) -> Result<Server, Failure> {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -421,21 +421,21 @@ fn answer(shared: &Shared, request: &Message) -> (Option<Result<Call, XmlError>>
         return (None, Answer::Http(411));
     }
     let call = xml::parse_call(&request.body);
-    let response = match &call {
+    let (response, style) = match &call {
         Ok(call) => (shared.handler)(call),
-        Err(e) => Response::fault(e.fault_code(), e.to_string()),
+        Err(e) => (Response::fault(e.fault_code(), e.to_string()), Style::Python),
     };
-    (Some(call), Answer::Xmlrpc(response))
+    (Some(call), Answer::Xmlrpc(response, style))
 }
 
 fn response_bytes(answer: &Answer, close: bool) -> Vec<u8> {
     let connection = if close { "close" } else { "keep-alive" };
     let (status, extra, content_type, body) = match answer {
-        Answer::Xmlrpc(response) => (
+        Answer::Xmlrpc(response, style) => (
             "200 OK",
             "",
             "text/xml",
-            xml::write_response(response, Style::Python),
+            xml::write_response(response, *style),
         ),
         Answer::Http(code) => {
             let (status, extra, text) = match code {
@@ -480,7 +480,7 @@ pub fn describe_answer(answer: &Answer) -> String {
         Answer::Http(404) => "HTTP/1.1 404 Not Found".into(),
         Answer::Http(405) => "HTTP/1.1 405 Method Not Allowed · allow: POST".into(),
         Answer::Http(code) => format!("HTTP/1.1 {code} Length Required"),
-        Answer::Xmlrpc(response) => format!(
+        Answer::Xmlrpc(response, _) => format!(
             "HTTP/1.1 200 OK · content-type: text/xml · {}",
             abridged(&response.describe())
         ),
