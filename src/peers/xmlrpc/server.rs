@@ -423,7 +423,10 @@ fn answer(shared: &Shared, request: &Message) -> (Option<Result<Call, XmlError>>
     let call = xml::parse_call(&request.body);
     let (response, style) = match &call {
         Ok(call) => (shared.handler)(call),
-        Err(e) => (Response::fault(e.fault_code(), e.to_string()), Style::Python),
+        Err(e) => (
+            Response::fault(e.fault_code(), e.to_string()),
+            Style::Python,
+        ),
     };
     (Some(call), Answer::Xmlrpc(response, style))
 }

@@ -54,7 +54,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ("name".into(), Value::Str(name.into())),
             ("qty".into(), Value::Int(qty.parse()?)),
             // "4" is a price too: parsed as f64, it goes as <double>4.0</double>.
-            ("price".into(), if price.contains('.') { Value::Double(price.parse()?) } else { Value::Int(price.parse()?) }),
+            (
+                "price".into(),
+                if price.contains('.') {
+                    Value::Double(price.parse()?)
+                } else {
+                    Value::Int(price.parse()?)
+                },
+            ),
         ]));
     }
     let summary = call(&client, &url, "inventory.total", &[Value::Array(list)])?

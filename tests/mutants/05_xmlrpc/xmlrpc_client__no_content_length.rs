@@ -40,8 +40,13 @@ impl Rpc {
     }
 
     fn call(&mut self, method: &str, params: &[Value]) -> Result<Value, (i32, String)> {
-        let params: String = params.iter().map(|p| format!("<param>{}</param>", xml(p))).collect();
-        let body = format!("<?xml version=\"1.0\"?><methodCall><methodName>{method}</methodName><params>{params}</params></methodCall>");
+        let params: String = params
+            .iter()
+            .map(|p| format!("<param>{}</param>", xml(p)))
+            .collect();
+        let body = format!(
+            "<?xml version=\"1.0\"?><methodCall><methodName>{method}</methodName><params>{params}</params></methodCall>"
+        );
         write!(
             self.writer,
             "{}",
@@ -79,14 +84,19 @@ impl Rpc {
             };
             return Err((code, string));
         }
-        Ok(value(root.child("params").unwrap().child("param").unwrap().child("value").unwrap()))
+        Ok(value(
+            root.child("params")
+                .unwrap()
+                .child("param")
+                .unwrap()
+                .child("value")
+                .unwrap(),
+        ))
     }
 }
 
 fn request_head(path: &str, host: &str, _body: &str) -> String {
-    format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: text/xml\r\n\r\n"
-    )
+    format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: text/xml\r\n\r\n")
 }
 
 fn member<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
@@ -111,7 +121,9 @@ fn main() {
         })
         .collect();
     let total = rpc.call("inventory.total", &[Value::Array(items)]).unwrap();
-    if let (Some(Value::Int(c)), Some(Value::Double(t))) = (member(&total, "count"), member(&total, "total")) {
+    if let (Some(Value::Int(c)), Some(Value::Double(t))) =
+        (member(&total, "count"), member(&total, "total"))
+    {
         println!("count={c} total={t:.2}");
     }
     let tag = std::env::var("NETLINGS_TAG").unwrap();
@@ -125,7 +137,10 @@ fn main() {
     if let Ok(Value::Int(id)) = rpc.call("inventory.tag", &params) {
         println!("tag={id}");
     }
-    match rpc.call("inventory.get", &[Value::Str(std::env::var("NETLINGS_MISSING").unwrap())]) {
+    match rpc.call(
+        "inventory.get",
+        &[Value::Str(std::env::var("NETLINGS_MISSING").unwrap())],
+    ) {
         Err((code, s)) => println!("fault {code}: {s}"),
         Ok(v) => println!("{v:?}"),
     }
@@ -140,7 +155,11 @@ fn value(v: &Element) -> Value {
         "int" | "i4" => Value::Int(text.parse().unwrap()),
         "double" => Value::Double(text.parse().unwrap()),
         "boolean" => Value::Bool(text == "1"),
-        "array" => Value::Array(t.child("data").map(|d| d.children.iter().map(value).collect()).unwrap_or_default()),
+        "array" => Value::Array(
+            t.child("data")
+                .map(|d| d.children.iter().map(value).collect())
+                .unwrap_or_default(),
+        ),
         "struct" => Value::Struct(
             t.children
                 .iter()
@@ -157,12 +176,20 @@ fn xml(v: &Value) -> String {
         Value::Double(d) => format!("<double>{d:?}</double>"),
         Value::Str(s) => format!("<string>{}</string>", escape(s)),
         Value::Bool(b) => format!("<boolean>{}</boolean>", *b as u8),
-        Value::B64(bytes) => format!("<base64>{}</base64>", base64::engine::general_purpose::STANDARD.encode(bytes)),
+        Value::B64(bytes) => format!(
+            "<base64>{}</base64>",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        ),
         Value::Date(d) => format!("<dateTime.iso8601>{d}</dateTime.iso8601>"),
-        Value::Array(items) => format!("<array><data>{}</data></array>", items.iter().map(xml).collect::<String>()),
+        Value::Array(items) => format!(
+            "<array><data>{}</data></array>",
+            items.iter().map(xml).collect::<String>()
+        ),
         Value::Struct(ms) => format!(
             "<struct>{}</struct>",
-            ms.iter().map(|(n, v)| format!("<member><name>{}</name>{}</member>", escape(n), xml(v))).collect::<String>()
+            ms.iter()
+                .map(|(n, v)| format!("<member><name>{}</name>{}</member>", escape(n), xml(v)))
+                .collect::<String>()
         ),
     };
     format!("<value>{inner}</value>")
@@ -199,9 +226,17 @@ impl Parser<'_> {
         loop {
             let trimmed = self.rest().trim_start();
             self.i = self.s.len() - trimmed.len();
-            if let Some(end) = self.rest().starts_with("<?").then(|| self.rest().find("?>")) {
+            if let Some(end) = self
+                .rest()
+                .starts_with("<?")
+                .then(|| self.rest().find("?>"))
+            {
                 self.i += end.ok_or("an unclosed <?")? + 2;
-            } else if let Some(end) = self.rest().starts_with("<!--").then(|| self.rest().find("-->")) {
+            } else if let Some(end) = self
+                .rest()
+                .starts_with("<!--")
+                .then(|| self.rest().find("-->"))
+            {
                 self.i += end.ok_or("an unclosed comment")? + 3;
             } else {
                 return Ok(());
@@ -234,7 +269,10 @@ impl Parser<'_> {
         if name.is_empty() || name.contains(['<', '&', '/']) {
             return Err(format!("a bad tag <{tag}>"));
         }
-        let mut element = Element { name, ..Element::default() };
+        let mut element = Element {
+            name,
+            ..Element::default()
+        };
         if empty {
             return Ok(element);
         }
@@ -271,7 +309,9 @@ impl Parser<'_> {
                             Some(hex) => u32::from_str_radix(hex, 16),
                             None => code.strip_prefix('#').ok_or("an unknown entity")?.parse(),
                         };
-                        n.ok().and_then(char::from_u32).ok_or("a bad character reference")?
+                        n.ok()
+                            .and_then(char::from_u32)
+                            .ok_or("a bad character reference")?
                     }
                 };
                 element.text.push(c);
@@ -291,5 +331,7 @@ fn parse_xml(body: &[u8]) -> Result<Element, String> {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -1,7 +1,7 @@
 //! mutant of: xmlrpc_client
-//! bug: reads integers only from <int>, so the count, sent as <i4>, is an unknown type
-//! fails: prints `count=<n> total=<t>`
-//! says: count=
+//! bug: reads integers only from <int>: the count comes as <i4>, an unknown type, and the program gives up after its first call
+//! fails: calls inventory.tag
+//! says: unknown type <i4>
 use base64::Engine as _;
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;

@@ -21,12 +21,7 @@ const INVALID_REQUEST: i32 = -32600;
 const METHOD_NOT_FOUND: i32 = -32601;
 const INVALID_PARAMS: i32 = -32602;
 
-const METHODS: &[&str] = &[
-    "math.add",
-    "math.divide",
-    "text.reverse",
-    "stats.summary",
-];
+const METHODS: &[&str] = &["math.add", "math.divide", "text.reverse", "stats.summary"];
 
 /// An XML-RPC value: the variant is the type element it travels in.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,13 @@ enum Value {
     Other,
 }
 
-const METHODS: [&str; 5] = ["math.add", "math.divide", "text.reverse", "stats.summary", "system.listMethods"];
+const METHODS: [&str; 5] = [
+    "math.add",
+    "math.divide",
+    "text.reverse",
+    "stats.summary",
+    "system.listMethods",
+];
 
 fn main() {
     let addr = std::env::var("NETLINGS_ADDR").unwrap();
@@ -34,19 +40,33 @@ fn serve(stream: TcpStream) -> std::io::Result<()> {
         if reader.read_to_end(&mut raw)? == 0 {
             return Ok(());
         }
-        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(raw.len());
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(raw.len());
         let head = String::from_utf8_lossy(&raw[..split]).to_string();
         let mut parts = head.split_whitespace();
-        let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+        let (method, path) = (
+            parts.next().unwrap_or("").to_string(),
+            parts.next().unwrap_or("").to_string(),
+        );
         let body = raw[(split + 4).min(raw.len())..].to_vec();
         let (status, content_type, text) = if path != "/RPC2" {
             ("404 Not Found", "text/plain", "not here\n".to_string())
         } else if method != "POST" {
-            ("405 Method Not Allowed\r\nAllow: POST", "text/plain", "POST only\n".to_string())
+            (
+                "405 Method Not Allowed\r\nAllow: POST",
+                "text/plain",
+                "POST only\n".to_string(),
+            )
         } else {
             ("200 OK", "text/xml", answer(&body))
         };
-        write!(out, "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{text}", text.len())?;
+        write!(
+            out,
+            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{text}",
+            text.len()
+        )?;
     }
 }
 
@@ -56,10 +76,16 @@ fn answer(body: &[u8]) -> String {
         Ok(root) => read_call(&root).and_then(|(m, p)| call(&m, &p)),
     };
     match result {
-        Ok(v) => format!("<?xml version=\"1.0\"?><methodResponse><params><param>{}</param></params></methodResponse>", xml(&v)),
+        Ok(v) => format!(
+            "<?xml version=\"1.0\"?><methodResponse><params><param>{}</param></params></methodResponse>",
+            xml(&v)
+        ),
         Err((code, s)) => format!(
             "<?xml version=\"1.0\"?><methodResponse><fault>{}</fault></methodResponse>",
-            xml(&Value::Struct(vec![("faultCode".into(), Value::Int(code)), ("faultString".into(), Value::Str(s))]))
+            xml(&Value::Struct(vec![
+                ("faultCode".into(), Value::Int(code)),
+                ("faultString".into(), Value::Str(s))
+            ]))
         ),
     }
 }
@@ -69,9 +95,18 @@ fn read_call(root: &Element) -> Result<(String, Vec<Value>), (i32, String)> {
     if root.name != "methodCall" {
         return Err(bad("not a methodCall"));
     }
-    let name = root.child("methodName").ok_or_else(|| bad("no methodName"))?.text.trim().to_string();
+    let name = root
+        .child("methodName")
+        .ok_or_else(|| bad("no methodName"))?
+        .text
+        .trim()
+        .to_string();
     let mut params = Vec::new();
-    for p in root.child("params").map(|p| p.children.as_slice()).unwrap_or_default() {
+    for p in root
+        .child("params")
+        .map(|p| p.children.as_slice())
+        .unwrap_or_default()
+    {
         params.push(value(p.child("value").ok_or_else(|| bad("no value"))?));
     }
     Ok((name, params))
@@ -86,7 +121,11 @@ fn value(v: &Element) -> Value {
         "int" | "i4" => text.parse().map(Value::Int).unwrap_or(Value::Other),
         "double" => text.parse().map(Value::Double).unwrap_or(Value::Other),
         "string" => Value::Str(t.text.clone()),
-        "array" => Value::Array(t.child("data").map(|d| d.children.iter().map(value).collect()).unwrap_or_default()),
+        "array" => Value::Array(
+            t.child("data")
+                .map(|d| d.children.iter().map(value).collect())
+                .unwrap_or_default(),
+        ),
         "struct" => Value::Struct(
             t.children
                 .iter()
@@ -100,7 +139,10 @@ fn value(v: &Element) -> Value {
 fn call(method: &str, params: &[Value]) -> Result<Value, (i32, String)> {
     use Value::*;
     match (method, params) {
-        ("math.add", [Int(a), Int(b)]) => a.checked_add(*b).map(Int).ok_or((-32602, "overflow".into())),
+        ("math.add", [Int(a), Int(b)]) => a
+            .checked_add(*b)
+            .map(Int)
+            .ok_or((-32602, "overflow".into())),
         ("math.divide", [Int(_), Int(0)]) => Err((1, "division by zero".into())),
         ("math.divide", [Int(a), Int(b)]) => Ok(Double(*a as f64 / *b as f64)),
         ("text.reverse", [Str(s)]) => Ok(Str(s.chars().rev().collect())),
@@ -120,11 +162,19 @@ fn call(method: &str, params: &[Value]) -> Result<Value, (i32, String)> {
             Ok(Struct(vec![
                 ("count".into(), Int(xs.len() as i32)),
                 ("mean".into(), Double(xs.iter().sum::<f64>() / n)),
-                ("min".into(), Double(xs.iter().cloned().fold(f64::MAX, f64::min))),
-                ("max".into(), Double(xs.iter().cloned().fold(f64::MIN, f64::max))),
+                (
+                    "min".into(),
+                    Double(xs.iter().cloned().fold(f64::MAX, f64::min)),
+                ),
+                (
+                    "max".into(),
+                    Double(xs.iter().cloned().fold(f64::MIN, f64::max)),
+                ),
             ]))
         }
-        ("system.listMethods", []) => Ok(Array(METHODS.iter().map(|m| Str(m.to_string())).collect())),
+        ("system.listMethods", []) => {
+            Ok(Array(METHODS.iter().map(|m| Str(m.to_string())).collect()))
+        }
         (m, _) if METHODS.contains(&m) => Err((-32602, format!("bad params for {m}"))),
         (m, _) => Err((-32601, format!("no {m}"))),
     }
@@ -135,10 +185,15 @@ fn xml(v: &Value) -> String {
         Value::Int(i) => format!("<i4>{i}</i4>"),
         Value::Double(d) => format!("<double>{d:?}</double>"),
         Value::Str(s) => format!("<string>{}</string>", escape(s)),
-        Value::Array(items) => format!("<array><data>{}</data></array>", items.iter().map(xml).collect::<String>()),
+        Value::Array(items) => format!(
+            "<array><data>{}</data></array>",
+            items.iter().map(xml).collect::<String>()
+        ),
         Value::Struct(ms) => format!(
             "<struct>{}</struct>",
-            ms.iter().map(|(n, v)| format!("<member><name>{}</name>{}</member>", escape(n), xml(v))).collect::<String>()
+            ms.iter()
+                .map(|(n, v)| format!("<member><name>{}</name>{}</member>", escape(n), xml(v)))
+                .collect::<String>()
         ),
         Value::Other => String::new(),
     };
@@ -176,9 +231,17 @@ impl Parser<'_> {
         loop {
             let trimmed = self.rest().trim_start();
             self.i = self.s.len() - trimmed.len();
-            if let Some(end) = self.rest().starts_with("<?").then(|| self.rest().find("?>")) {
+            if let Some(end) = self
+                .rest()
+                .starts_with("<?")
+                .then(|| self.rest().find("?>"))
+            {
                 self.i += end.ok_or("an unclosed <?")? + 2;
-            } else if let Some(end) = self.rest().starts_with("<!--").then(|| self.rest().find("-->")) {
+            } else if let Some(end) = self
+                .rest()
+                .starts_with("<!--")
+                .then(|| self.rest().find("-->"))
+            {
                 self.i += end.ok_or("an unclosed comment")? + 3;
             } else {
                 return Ok(());
@@ -211,7 +274,10 @@ impl Parser<'_> {
         if name.is_empty() || name.contains(['<', '&', '/']) {
             return Err(format!("a bad tag <{tag}>"));
         }
-        let mut element = Element { name, ..Element::default() };
+        let mut element = Element {
+            name,
+            ..Element::default()
+        };
         if empty {
             return Ok(element);
         }
@@ -248,7 +314,9 @@ impl Parser<'_> {
                             Some(hex) => u32::from_str_radix(hex, 16),
                             None => code.strip_prefix('#').ok_or("an unknown entity")?.parse(),
                         };
-                        n.ok().and_then(char::from_u32).ok_or("a bad character reference")?
+                        n.ok()
+                            .and_then(char::from_u32)
+                            .ok_or("a bad character reference")?
                     }
                 };
                 element.text.push(c);
@@ -268,5 +336,7 @@ fn parse_xml(body: &[u8]) -> Result<Element, String> {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

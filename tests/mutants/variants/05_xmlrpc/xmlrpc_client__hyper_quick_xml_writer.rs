@@ -34,10 +34,20 @@ async fn main() {
             json!({"name": f[0], "qty": f[1].parse::<i64>().unwrap(), "price": f[2].parse::<f64>().unwrap()})
         })
         .collect();
-    let summary = call(&mut sender, &url, &authority, "inventory.total", &[Param::Json(Value::Array(items))])
-        .await
-        .unwrap();
-    println!("count={} total={:.2}", summary["count"], summary["total"].as_f64().unwrap());
+    let summary = call(
+        &mut sender,
+        &url,
+        &authority,
+        "inventory.total",
+        &[Param::Json(Value::Array(items))],
+    )
+    .await
+    .unwrap();
+    println!(
+        "count={} total={:.2}",
+        summary["count"],
+        summary["total"].as_f64().unwrap()
+    );
 
     let tag = std::env::var("NETLINGS_TAG").unwrap();
     let f: Vec<&str> = tag.split(';').collect();
@@ -47,11 +57,21 @@ async fn main() {
         Param::Date(f[2].to_string()),
         Param::Json(json!(f[3] == "true")),
     ];
-    let id = call(&mut sender, &url, &authority, "inventory.tag", &params).await.unwrap();
+    let id = call(&mut sender, &url, &authority, "inventory.tag", &params)
+        .await
+        .unwrap();
     println!("tag={id}");
 
     let missing = json!(std::env::var("NETLINGS_MISSING").unwrap());
-    match call(&mut sender, &url, &authority, "inventory.get", &[Param::Json(missing)]).await {
+    match call(
+        &mut sender,
+        &url,
+        &authority,
+        "inventory.get",
+        &[Param::Json(missing)],
+    )
+    .await
+    {
         Err((code, s)) => println!("fault {code}: {s}"),
         Ok(v) => println!("{v}"),
     }
@@ -68,10 +88,12 @@ async fn call(
     w.get_mut().extend_from_slice(b"<?xml version=\"1.0\"?>\n");
     w.create_element("methodCall")
         .write_inner_content(|w| {
-            w.create_element("methodName").write_text_content(BytesText::new(method))?;
+            w.create_element("methodName")
+                .write_text_content(BytesText::new(method))?;
             w.create_element("params").write_inner_content(|w| {
                 for p in params {
-                    w.create_element("param").write_inner_content(|w| write_param(w, p))?;
+                    w.create_element("param")
+                        .write_inner_content(|w| write_param(w, p))?;
                 }
                 Ok(())
             })?;
@@ -88,9 +110,19 @@ async fn call(
     let root = parse_xml(&body).unwrap();
     if let Some(fault) = root.child("fault") {
         let f = value(fault.child("value").unwrap());
-        return Err((f["faultCode"].as_i64().unwrap(), f["faultString"].as_str().unwrap().to_string()));
+        return Err((
+            f["faultCode"].as_i64().unwrap(),
+            f["faultString"].as_str().unwrap().to_string(),
+        ));
     }
-    Ok(value(root.child("params").unwrap().child("param").unwrap().child("value").unwrap()))
+    Ok(value(
+        root.child("params")
+            .unwrap()
+            .child("param")
+            .unwrap()
+            .child("value")
+            .unwrap(),
+    ))
 }
 
 fn write_param(w: &mut Writer<Vec<u8>>, p: &Param) -> std::io::Result<()> {
@@ -98,27 +130,35 @@ fn write_param(w: &mut Writer<Vec<u8>>, p: &Param) -> std::io::Result<()> {
         match p {
             Param::Base64(bytes) => {
                 let text = base64::engine::general_purpose::STANDARD.encode(bytes);
-                w.create_element("base64").write_text_content(BytesText::new(&text))?;
+                w.create_element("base64")
+                    .write_text_content(BytesText::new(&text))?;
             }
             Param::Date(d) => {
-                w.create_element("dateTime.iso8601").write_text_content(BytesText::new(d))?;
+                w.create_element("dateTime.iso8601")
+                    .write_text_content(BytesText::new(d))?;
             }
             Param::Json(Value::Number(n)) if n.is_f64() => {
-                w.create_element("double").write_text_content(BytesText::new(&format!("{:?}", n.as_f64().unwrap())))?;
+                w.create_element("double")
+                    .write_text_content(BytesText::new(&format!("{:?}", n.as_f64().unwrap())))?;
             }
             Param::Json(Value::Number(n)) => {
-                w.create_element("int").write_text_content(BytesText::new(&n.to_string()))?;
+                w.create_element("int")
+                    .write_text_content(BytesText::new(&n.to_string()))?;
             }
             Param::Json(Value::String(s)) => {
-                w.create_element("string").write_text_content(BytesText::new(s))?;
+                w.create_element("string")
+                    .write_text_content(BytesText::new(s))?;
             }
             Param::Json(Value::Bool(b)) => {
-                w.create_element("boolean").write_text_content(BytesText::new(if *b { "1" } else { "0" }))?;
+                w.create_element("boolean")
+                    .write_text_content(BytesText::new(if *b { "1" } else { "0" }))?;
             }
             Param::Json(Value::Array(items)) => {
                 w.create_element("array").write_inner_content(|w| {
                     w.create_element("data").write_inner_content(|w| {
-                        items.iter().try_for_each(|i| write_param(w, &Param::Json(i.clone())))
+                        items
+                            .iter()
+                            .try_for_each(|i| write_param(w, &Param::Json(i.clone())))
                     })?;
                     Ok(())
                 })?;
@@ -127,7 +167,8 @@ fn write_param(w: &mut Writer<Vec<u8>>, p: &Param) -> std::io::Result<()> {
                 w.create_element("struct").write_inner_content(|w| {
                     for (name, v) in members {
                         w.create_element("member").write_inner_content(|w| {
-                            w.create_element("name").write_text_content(BytesText::new(name))?;
+                            w.create_element("name")
+                                .write_text_content(BytesText::new(name))?;
                             write_param(w, &Param::Json(v.clone()))
                         })?;
                     }
@@ -152,11 +193,23 @@ fn value(v: &Element) -> Value {
         "int" | "i4" => json!(text.parse::<i64>().unwrap()),
         "double" => json!(text.parse::<f64>().unwrap()),
         "boolean" => json!(text == "1"),
-        "array" => Value::Array(t.child("data").unwrap().children.iter().map(value).collect()),
+        "array" => Value::Array(
+            t.child("data")
+                .unwrap()
+                .children
+                .iter()
+                .map(value)
+                .collect(),
+        ),
         "struct" => Value::Object(
             t.children
                 .iter()
-                .map(|m| (m.child("name").unwrap().text.clone(), value(m.child("value").unwrap())))
+                .map(|m| {
+                    (
+                        m.child("name").unwrap().text.clone(),
+                        value(m.child("value").unwrap()),
+                    )
+                })
                 .collect(),
         ),
         _ => json!(t.text),
@@ -191,7 +244,11 @@ fn parse_xml(body: &[u8]) -> Result<Element, String> {
             }),
             Event::End(_) => {
                 let done = stack.pop().unwrap();
-                stack.last_mut().ok_or("too many end tags")?.children.push(done);
+                stack
+                    .last_mut()
+                    .ok_or("too many end tags")?
+                    .children
+                    .push(done);
             }
             Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
             Event::CData(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),

@@ -9,7 +9,13 @@ use quick_xml::events::{BytesText, Event};
 use quick_xml::reader::Reader;
 use serde_json::{Value, json};
 
-const METHODS: [&str; 5] = ["math.add", "math.divide", "text.reverse", "stats.summary", "system.listMethods"];
+const METHODS: [&str; 5] = [
+    "math.add",
+    "math.divide",
+    "text.reverse",
+    "stats.summary",
+    "system.listMethods",
+];
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -24,10 +30,18 @@ async fn rpc(body: Bytes) -> ([(axum::http::HeaderName, &'static str); 1], Vec<u
         Err(e) => Err((-32700, e)),
         Ok(root) if root.name != "methodCall" => Err((-32600, "not a call".to_string())),
         Ok(root) => {
-            let method = root.child("methodName").map(|m| m.text.trim().to_string()).unwrap_or_default();
+            let method = root
+                .child("methodName")
+                .map(|m| m.text.trim().to_string())
+                .unwrap_or_default();
             let params: Option<Vec<Value>> = root
                 .child("params")
-                .map(|p| p.children.iter().map(|param| param.child("value").and_then(value)).collect())
+                .map(|p| {
+                    p.children
+                        .iter()
+                        .map(|param| param.child("value").and_then(value))
+                        .collect()
+                })
                 .unwrap_or(Some(vec![]));
             match params {
                 None => Err((-32600, "a bad value".to_string())),
@@ -41,7 +55,8 @@ async fn rpc(body: Bytes) -> ([(axum::http::HeaderName, &'static str); 1], Vec<u
         .write_inner_content(|w| match &result {
             Ok(v) => {
                 w.create_element("params").write_inner_content(|w| {
-                    w.create_element("param").write_inner_content(|w| write_value(w, v))?;
+                    w.create_element("param")
+                        .write_inner_content(|w| write_value(w, v))?;
                     Ok(())
                 })?;
                 Ok(())
@@ -61,8 +76,12 @@ async fn rpc(body: Bytes) -> ([(axum::http::HeaderName, &'static str); 1], Vec<u
 fn dispatch(method: &str, p: &[Value]) -> Result<Value, (i32, String)> {
     let int = |v: &Value| v.as_i64().filter(|_| v.is_i64() || v.is_u64());
     match (method, p) {
-        ("math.add", [a, b]) if int(a).is_some() && int(b).is_some() => Ok(json!(int(a).unwrap() + int(b).unwrap())),
-        ("math.divide", [a, b]) if int(a).is_some() && int(b) == Some(0) => Err((1, "division by zero".into())),
+        ("math.add", [a, b]) if int(a).is_some() && int(b).is_some() => {
+            Ok(json!(int(a).unwrap() + int(b).unwrap()))
+        }
+        ("math.divide", [a, b]) if int(a).is_some() && int(b) == Some(0) => {
+            Err((1, "division by zero".into()))
+        }
         ("math.divide", [a, b]) if int(a).is_some() && int(b).is_some() => {
             Ok(json!(int(a).unwrap() as f64 / int(b).unwrap() as f64))
         }
@@ -99,7 +118,13 @@ fn value(v: &Element) -> Option<Value> {
         "double" => json!(text.parse::<f64>().ok()?),
         "string" => json!(t.text),
         "boolean" => json!(text == "1"),
-        "array" => Value::Array(t.child("data")?.children.iter().map(value).collect::<Option<_>>()?),
+        "array" => Value::Array(
+            t.child("data")?
+                .children
+                .iter()
+                .map(value)
+                .collect::<Option<_>>()?,
+        ),
         "struct" => Value::Object(
             t.children
                 .iter()
@@ -114,20 +139,26 @@ fn write_value(w: &mut Writer<Vec<u8>>, v: &Value) -> std::io::Result<()> {
     w.create_element("value").write_inner_content(|w| {
         match v {
             Value::Number(n) if n.is_f64() => {
-                w.create_element("double").write_text_content(BytesText::new(&format!("{:?}", n.as_f64().unwrap())))?;
+                w.create_element("double")
+                    .write_text_content(BytesText::new(&format!("{:?}", n.as_f64().unwrap())))?;
             }
             Value::Number(n) => {
-                w.create_element("int").write_text_content(BytesText::new(&n.to_string()))?;
+                w.create_element("int")
+                    .write_text_content(BytesText::new(&n.to_string()))?;
             }
             Value::String(s) => {
-                w.create_element("string").write_text_content(BytesText::new(s))?;
+                w.create_element("string")
+                    .write_text_content(BytesText::new(s))?;
             }
             Value::Bool(b) => {
-                w.create_element("boolean").write_text_content(BytesText::new(if *b { "1" } else { "0" }))?;
+                w.create_element("boolean")
+                    .write_text_content(BytesText::new(if *b { "1" } else { "0" }))?;
             }
             Value::Array(items) => {
                 w.create_element("array").write_inner_content(|w| {
-                    w.create_element("data").write_inner_content(|w| items.iter().try_for_each(|i| write_value(w, i)))?;
+                    w.create_element("data").write_inner_content(|w| {
+                        items.iter().try_for_each(|i| write_value(w, i))
+                    })?;
                     Ok(())
                 })?;
             }
@@ -135,7 +166,8 @@ fn write_value(w: &mut Writer<Vec<u8>>, v: &Value) -> std::io::Result<()> {
                 w.create_element("struct").write_inner_content(|w| {
                     for (name, v) in members {
                         w.create_element("member").write_inner_content(|w| {
-                            w.create_element("name").write_text_content(BytesText::new(name))?;
+                            w.create_element("name")
+                                .write_text_content(BytesText::new(name))?;
                             write_value(w, v)
                         })?;
                     }
@@ -179,7 +211,11 @@ fn parse_xml(body: &[u8]) -> Result<Element, String> {
             }),
             Event::End(_) => {
                 let done = stack.pop().unwrap();
-                stack.last_mut().ok_or("too many end tags")?.children.push(done);
+                stack
+                    .last_mut()
+                    .ok_or("too many end tags")?
+                    .children
+                    .push(done);
             }
             Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
             Event::CData(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
