@@ -17,7 +17,8 @@ use super::{client_exit, expect_success, stdout_lines};
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::xmlrpc::server::{Received, Server};
 use crate::peers::xmlrpc::wire::Framing;
-use crate::peers::xmlrpc::xml::{Style, XmlError, around};
+use crate::peers::xmlrpc::write::Style;
+use crate::peers::xmlrpc::xml::{XmlError, around};
 use crate::peers::xmlrpc::{Call, Response, Value, codes, no_proxy_env};
 use crate::report::{escape_abridged, size};
 

@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use super::start_tcp_server;
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::xmlrpc::client::{Request, Session};
-use crate::peers::xmlrpc::xml::Style;
+use crate::peers::xmlrpc::write::{Style, write_call};
 use crate::peers::xmlrpc::{Call, Response, Value, codes};
 
 pub const CHECKS: &[&str] = &[
@@ -353,10 +353,7 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check(CHECKS[13], async {
         let other = format!("/{}", g.rng(|r| r.word(5)));
-        let body = crate::peers::xmlrpc::xml::write_call(
-            &Call::new("system.listMethods", vec![]),
-            Style::Python,
-        );
+        let body = write_call(&Call::new("system.listMethods", vec![]), Style::Python);
         for (request, status) in [
             (
                 Request::raw("POST", &other, body, "call system.listMethods()"),

@@ -13,7 +13,8 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 
 use super::wire::{Framing, Message, Wire, WireError};
-use super::xml::{self, Style, XmlError};
+use super::write::{self, Style};
+use super::xml::{self, XmlError};
 use super::{Call, Response, abridged};
 use crate::harness::{Failure, Grading, Transcript};
 use crate::peers::tcp::Conn;
@@ -40,7 +41,7 @@ impl Request {
             method: "POST".into(),
             path: "/RPC2".into(),
             content_type: "text/xml".into(),
-            body: xml::write_call(call, style).into_bytes(),
+            body: write::write_call(call, style).into_bytes(),
             what: format!("call {}", abridged(&call.describe())),
             split: false,
         }

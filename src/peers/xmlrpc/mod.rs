@@ -6,8 +6,9 @@
 //! - this module: the values and messages, as a grader speaks of them, and
 //!   how the transcript shows them (`math.add(int 3, int 4)`);
 //! - [`xml`]: reading them with a real XML parser (quick-xml, plus the
-//!   well-formedness rules quick-xml leaves to its user) and writing them,
-//!   escaped, the way Python's `xmlrpc` writes them or compactly;
+//!   well-formedness rules quick-xml leaves to its user, in `tree`);
+//! - [`write`]: writing them, escaped, the way Python's `xmlrpc` writes them
+//!   or compactly;
 //! - [`wire`]: HTTP/1.1 framing read byte-exactly, so a missing or wrong
 //!   `Content-Length` is seen as what it is;
 //! - [`server`]: the reference server that client exercises call;
@@ -15,7 +16,9 @@
 
 pub mod client;
 pub mod server;
+mod tree;
 pub mod wire;
+pub mod write;
 pub mod xml;
 
 use std::fmt::Write as _;
@@ -97,7 +100,7 @@ impl Value {
                 let _ = write!(out, "string {s:?}");
             }
             Value::Double(d) => {
-                let _ = write!(out, "double {}", xml::python_double(*d));
+                let _ = write!(out, "double {}", write::python_double(*d));
             }
             Value::DateTime(t) => {
                 let _ = write!(out, "dateTime.iso8601 {t}");

@@ -18,7 +18,8 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::wire::{Framing, Message, Wire, WireError};
-use super::xml::{self, Style, XmlError};
+use super::write::{self, Style};
+use super::xml::{self, XmlError};
 use super::{Call, Response, abridged};
 use crate::harness::process::describe_exit;
 use crate::harness::{Failure, Grading, Program, Transcript};
@@ -438,7 +439,7 @@ fn response_bytes(answer: &Answer, close: bool) -> Vec<u8> {
             "200 OK",
             "",
             "text/xml",
-            xml::write_response(response, *style),
+            write::write_response(response, *style),
         ),
         Answer::Http(code) => {
             let (status, extra, text) = match code {
