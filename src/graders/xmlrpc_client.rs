@@ -83,7 +83,7 @@ impl Script {
             for _ in 0..r.range(1, 3) {
                 names.push(r.pick(OTHERS).to_string());
             }
-            let items = names
+            let mut items: Vec<Item> = names
                 .into_iter()
                 .enumerate()
                 .map(|(i, name)| {
@@ -102,6 +102,13 @@ impl Script {
                     }
                 })
                 .collect();
+            // The total ends in a 0 cent (1234.50, 1234.00), so that a total
+            // printed without two decimals (1234.5, 1234) always shows.
+            let last = items.len() - 1;
+            items[last].qty = 1;
+            let total: i64 = items.iter().map(|i| i64::from(i.qty) * i.cents).sum();
+            items[last].cents += (10 - total % 10) % 10;
+            items[last].price_text = price_text(items[last].cents);
             Script {
                 items,
                 tag_name: format!("{} {}", r.pick(OTHERS), r.word(3)),
