@@ -341,24 +341,6 @@ fn read_value(value: &Element) -> Result<Value, XmlError> {
 mod tests {
     use super::*;
 
-    fn sample() -> Call {
-        Call::new(
-            "inventory.total",
-            vec![
-                Value::Array(vec![Value::Struct(vec![
-                    ("name".into(), Value::String("Fish & <Chips> é 日本".into())),
-                    ("qty".into(), Value::Int(-2)),
-                    ("price".into(), Value::Double(3.0)),
-                ])]),
-                Value::Base64("héllo".repeat(20).into_bytes()),
-                Value::DateTime("20250314T09:26:53".into()),
-                Value::Boolean(true),
-                Value::String("  spaces kept  ".into()),
-                Value::Nil,
-            ],
-        )
-    }
-
     #[test]
     fn reads_what_python_writes() {
         // xmlrpc.client.dumps((x.Fault(4, 'no <item> & such'),)) and friends.
