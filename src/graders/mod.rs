@@ -111,6 +111,8 @@ pub mod ws_chat;
 pub mod ws_echo_server;
 pub mod ws_handshake;
 pub mod ws_ticker_client;
+pub mod xmlrpc_client;
+pub mod xmlrpc_server;
 
 /// Every grader, by name.
 pub const ALL: &[Grader] = &[
@@ -203,6 +205,16 @@ pub const ALL: &[Grader] = &[
         name: "ws_ticker_client",
         checks: ws_ticker_client::CHECKS,
         grade: |g| Box::pin(ws_ticker_client::grade(g)),
+    },
+    Grader {
+        name: "xmlrpc_client",
+        checks: xmlrpc_client::CHECKS,
+        grade: |g| Box::pin(xmlrpc_client::grade(g)),
+    },
+    Grader {
+        name: "xmlrpc_server",
+        checks: xmlrpc_server::CHECKS,
+        grade: |g| Box::pin(xmlrpc_server::grade(g)),
     },
 ];
 // END GENERATED GRADERS

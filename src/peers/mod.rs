@@ -8,3 +8,4 @@ pub mod http;
 pub mod tcp;
 pub mod udp;
 pub mod ws;
+pub mod xmlrpc;
