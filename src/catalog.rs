@@ -1,8 +1,8 @@
 //! `exercises.toml` -> a typed, validated catalog.
 //!
-//! The curriculum is data: topics, the fourteen interview questions, and the
-//! exercises in learning order. Nothing else in netlings lists exercises by
-//! hand. Every mistake in the file is reported with its line and column.
+//! The curriculum is data: topics, the interview questions (the seed's
+//! fourteen and netlings' own), and the exercises in learning order.
+//! Nothing else in netlings lists exercises by hand. Every mistake in the file is reported with its line and column.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -15,7 +15,7 @@ use toml::Spanned;
 /// What a learner's program is, seen from the grader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub enum ExerciseKind {
     /// Listens on `NETLINGS_ADDR`; reference clients connect to it.
     Server,
     /// Talks to a reference server at `NETLINGS_ADDR` and prints what it learnt.
@@ -62,17 +62,23 @@ pub struct Exercise {
     pub name: String,
     pub topic: String,
     pub questions: Vec<String>,
-    pub kind: Kind,
+    pub kind: ExerciseKind,
     pub hint: String,
     /// What the exercise teaches, one sentence (topic READMEs, `list`).
     pub summary: String,
     pub grader: String,
-    /// External services the grader needs (e.g. "rabbitmq").
-    pub needs: Vec<String>,
     /// Other files next to the stub that the learner edits (grpc_codegen's
     /// `notes.proto`): `reset` restores them with the stub, and watch mode
     /// grades again when one is saved.
     pub files: Vec<String>,
+}
+
+impl Exercise {
+    /// A quiz: an answer file, graded against the expected answers; every
+    /// other exercise is a program, built and graded on the wire.
+    pub fn is_quiz(&self) -> bool {
+        self.kind == ExerciseKind::Quiz
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -140,14 +146,12 @@ struct RawExercise {
     name: Spanned<String>,
     topic: Spanned<String>,
     questions: Spanned<Vec<String>>,
-    kind: Kind,
+    kind: ExerciseKind,
     hint: String,
     #[serde(default)]
     summary: String,
     #[serde(default)]
     grader: Option<Spanned<String>>,
-    #[serde(default)]
-    needs: Vec<String>,
     #[serde(default)]
     files: Vec<Spanned<String>>,
 }
@@ -308,7 +312,7 @@ impl Catalog {
             }
             let grader = match (e.grader, e.kind) {
                 (Some(g), _) => g.into_inner(),
-                (None, Kind::Quiz) => QUIZ_GRADER.to_string(),
+                (None, ExerciseKind::Quiz) => QUIZ_GRADER.to_string(),
                 (None, _) => name.clone(),
             };
             exercises.push(Exercise {
@@ -319,7 +323,6 @@ impl Catalog {
                 hint: e.hint.trim().to_string(),
                 summary: e.summary.trim().to_string(),
                 grader,
-                needs: e.needs,
                 files: e.files.into_iter().map(Spanned::into_inner).collect(),
             });
         }
@@ -356,8 +359,9 @@ impl Catalog {
                     line,
                     column,
                     message: format!(
-                        "exercise `{}` uses grader `{}`, which netlings does not have",
-                        e.name, e.grader
+                        "exercise `{}` uses grader `{}`, which netlings does not have \
+                         (a grader is src/graders/{}.rs, registered by `cargo run -q -- dev sync`)",
+                        e.name, e.grader, e.grader
                     ),
                 });
             }
@@ -450,7 +454,7 @@ hint = "loop"
     fn parses_a_good_catalog() {
         let c = parse(GOOD).unwrap();
         assert_eq!(c.exercises[0].grader, "tcp_echo_server");
-        assert_eq!(c.exercises[0].kind, Kind::Server);
+        assert_eq!(c.exercises[0].kind, ExerciseKind::Server);
     }
 
     #[test]

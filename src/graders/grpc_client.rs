@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use super::{expect_success, stdout_lines};
+use crate::harness::expect::{Race, ended_early, expect_success, race};
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::grpc::kv_server::{Call, KvServer, Script};
 
@@ -104,26 +104,29 @@ pub async fn grade(g: &Grading) -> Outcome {
                 ("NETLINGS_GETS", gets.join(",")),
             ];
             let mut program = g.start(&env)?;
-            let first = tokio::select! {
-                biased;
-                call = server.wait_for(g.limits.ready, |log| log.first().cloned()) => call,
-                status = program.exited() => {
+            let first = race(
+                &program,
+                g.limits.ready,
+                server.wait_for(g.limits.ready, |log| log.first().cloned()),
+            )
+            .await;
+            match first {
+                Race::Done(Some(_)) => {}
+                Race::Exited(status) => {
                     // Its first call may still be on its way in.
-                    server.wait_for(Duration::from_millis(200), |log| log.first().cloned()).await
-                        .ok_or_else(|| {
-                            let exit = crate::harness::process::describe_exit(status, &program.stderr_text());
-                            Failure::fail(format!("your program {} without calling the server", exit.summary))
-                                .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default())
-                        })?;
-                    server.log().first().cloned()
+                    let late =
+                        server.wait_for(Duration::from_millis(200), |log| log.first().cloned());
+                    if late.await.is_none() {
+                        return Err(ended_early(&program, status, "without calling the server"));
+                    }
                 }
-            };
-            if first.is_none() {
-                return Err(Failure::timeout(format!(
-                    "your program made no call to NETLINGS_URL ({}) within {} s",
-                    server.url(),
-                    g.limits.ready.as_secs()
-                )));
+                Race::Done(None) | Race::TimedOut => {
+                    return Err(Failure::timeout(format!(
+                        "your program made no call to NETLINGS_URL ({}) within {} s",
+                        server.url(),
+                        g.limits.ready.as_secs()
+                    )));
+                }
             }
             // The whole script takes about 1.2 s; a program that hangs (no
             // deadline) is judged on what it did meanwhile.
@@ -212,7 +215,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
 
-    let lines = stdout_lines(program);
+    let lines = program.stdout_lines();
     let printed = |line: &str| lines.iter().any(|l| l.trim() == line);
     let output = program.stdout_bytes();
     let said = |want: &str| {

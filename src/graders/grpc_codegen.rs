@@ -10,9 +10,9 @@
 
 use tonic::Code;
 
-use super::start_grpc_server;
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::grpc::calls::{Next, Notes};
+use crate::peers::grpc::client::start_server;
 use crate::peers::grpc::proto::notes::Note;
 use crate::peers::grpc::{grpcurl, status_text};
 
@@ -36,7 +36,7 @@ const SEARCH_RULE: &str = "in notes.proto, the service gets `rpc Search(TagQuery
      rpc at the path `/netlings.notes.v1.Notes/Search` (a missing rpc, or another name)";
 
 pub async fn grade(g: &Grading) -> Outcome {
-    let (program, _addr, channel) = start_grpc_server(g, &[]).await?;
+    let (program, _addr, channel) = g.check(CHECKS[0], start_server(g, &[])).await?;
     let notes = Notes::new(&channel);
     let run = g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000")]);
     let tag = format!("t{}", g.rng(|r| r.word(4)));

@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 
 use tonic::Code;
 
-use super::start_grpc_server;
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::grpc::calls::Kv;
+use crate::peers::grpc::client::start_server;
 use crate::peers::grpc::client::{CallOptions, Channel};
 use crate::peers::grpc::jobs::{self, RUN};
 use crate::peers::grpc::{grpcurl, is_deadline, status_text};
@@ -59,8 +59,12 @@ const STOP_RULE: &str = "when the deadline passes or the client cancels, tonic d
 
 pub async fn grade(g: &Grading) -> Outcome {
     let token = format!("tok-{}", g.rng(|r| r.word(12)));
-    let (program, _addr, channel) =
-        start_grpc_server(g, &[("NETLINGS_TOKEN", token.clone())]).await?;
+    let (program, _addr, channel) = g
+        .check(
+            CHECKS[0],
+            start_server(g, &[("NETLINGS_TOKEN", token.clone())]),
+        )
+        .await?;
     let run = g.run_command(&[
         ("NETLINGS_ADDR", "127.0.0.1:7000"),
         ("NETLINGS_TOKEN", &token),

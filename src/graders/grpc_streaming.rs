@@ -14,9 +14,9 @@
 
 use std::time::Duration;
 
-use super::start_grpc_server;
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::grpc::calls::{Incoming, Next, Telemetry};
+use crate::peers::grpc::client::start_server;
 use crate::peers::grpc::proto::telemetry::{Reading, SubscribeRequest, UploadSummary};
 use crate::peers::grpc::{grpcurl, status_text};
 
@@ -112,7 +112,7 @@ fn millis(d: Duration) -> u128 {
 }
 
 pub async fn grade(g: &Grading) -> Outcome {
-    let (program, addr, channel) = start_grpc_server(g, &[]).await?;
+    let (program, addr, channel) = g.check(CHECKS[0], start_server(g, &[])).await?;
     let telemetry = Telemetry::new(&channel);
     let run = g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000")]);
     let sensor = |g: &Grading| format!("{}-{}", g.rng(|r| r.word(5)), g.rng(|r| r.range(1, 99)));

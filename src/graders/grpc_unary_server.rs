@@ -7,10 +7,10 @@
 
 use tonic::Code;
 
-use super::start_grpc_server;
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
 use crate::peers::grpc::calls::Kv;
 use crate::peers::grpc::client::CallOptions;
+use crate::peers::grpc::client::start_server;
 use crate::peers::grpc::{grpcurl, json_bytes};
 
 pub const CHECKS: &[&str] = &[
@@ -38,7 +38,7 @@ fn put_json(key: &str, value: &[u8]) -> String {
 }
 
 pub async fn grade(g: &Grading) -> Outcome {
-    let (program, _addr, channel) = start_grpc_server(g, &[]).await?;
+    let (program, _addr, channel) = g.check(CHECKS[0], start_server(g, &[])).await?;
     let kv = Kv::new(&channel, CallOptions::default());
     let run = g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000")]);
     let word = |n| g.rng(|r| r.word(n));

@@ -9,7 +9,7 @@
 //! edges: 0, 127, 128, 300, `u64::MAX`, `i64::MIN`, negative offsets,
 //! names that are not ASCII, empty lists.
 
-use super::expect_success;
+use crate::harness::expect::expect_success;
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::grpc::wire::{self, Batch, Reading};
 

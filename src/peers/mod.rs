@@ -1,8 +1,12 @@
-//! Reference peers: the protocol code graders talk through. Each speaks in
-//! protocol messages and records the bytes in the transcript; graders decide.
+//! Reference peers: the protocol code graders talk through, one module per
+//! protocol. Each speaks in protocol messages and records the bytes in the
+//! transcript; graders decide. A peer knows no verdicts: it never imports a
+//! grader.
 
+pub mod calculator;
 pub mod grpc;
 pub mod http;
 pub mod tcp;
 pub mod udp;
 pub mod ws;
+pub mod xmlrpc;

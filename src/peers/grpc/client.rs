@@ -78,6 +78,21 @@ impl CallOptions {
     }
 }
 
+/// Starts the program under test, a gRPC server, on a fresh
+/// `NETLINGS_ADDR` (plus `env`), and returns it with its address and an
+/// HTTP/2 channel to it, opened as soon as it listens.
+pub async fn start_server(
+    g: &Grading,
+    env: &[(&str, String)],
+) -> Result<(Program, SocketAddr, Channel), Failure> {
+    let addr = crate::harness::net::free_tcp_addr();
+    let mut vars = vec![("NETLINGS_ADDR", addr.to_string())];
+    vars.extend(env.iter().cloned());
+    let program = g.start(&vars)?;
+    let channel = Channel::when_ready(g, &program, addr).await?;
+    Ok((program, addr, channel))
+}
+
 /// How a call ended, and when (measured by netlings).
 #[derive(Debug)]
 pub struct Answer<T> {
