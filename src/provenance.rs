@@ -80,13 +80,19 @@ impl Built {
         }
     }
 
-    /// Saves the record. Losing a race with another netlings of this
-    /// checkout costs at most one extra rebuild, so errors are ignored.
+    /// Saves the record, merged into what is on disk now: several netlings
+    /// of one checkout (a test suite, `verify` beside `watch`) each add
+    /// their own binaries. A lost race costs at most one extra rebuild, so
+    /// errors are ignored.
     pub fn save(&self, root: &Path) {
         let path = file(root);
+        let mut merged = Built::load(root);
+        merged
+            .bins
+            .extend(self.bins.iter().map(|(k, v)| (k.clone(), v.clone())));
         if let Some(dir) = path.parent()
             && std::fs::create_dir_all(dir).is_ok()
-            && let Ok(json) = serde_json::to_vec(self)
+            && let Ok(json) = serde_json::to_vec(&merged)
         {
             let _ = crate::state::write_atomically(&path, &json);
         }
