@@ -16,6 +16,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::fastbuild::Record;
 use crate::harness::process::GroupGuard;
+use crate::provenance::{Built, forget_in_cargo};
 
 /// The package holding every stub and solution as a `[[bin]]`.
 pub const EXERCISES_PACKAGE: &str = "netlings-exercises";
@@ -37,6 +38,8 @@ pub struct Build {
     pub errors: HashMap<String, String>,
     /// Output of cargo itself when it failed for no particular bin.
     pub cargo_error: Option<String>,
+    /// Bins cargo found fresh (it compiled nothing for them).
+    pub fresh: std::collections::HashSet<String>,
 }
 
 #[derive(Deserialize)]
@@ -52,6 +55,8 @@ struct Message {
     message: Option<Diagnostic>,
     #[serde(default)]
     executable: Option<PathBuf>,
+    #[serde(default)]
+    fresh: bool,
 }
 
 #[derive(Deserialize)]
@@ -131,7 +136,49 @@ fn verbose_noise(line: &str) -> bool {
         || t == "Caused by:"
 }
 
+/// Builds with cargo, then makes sure every binary is of this checkout's
+/// source: one that cargo found fresh but that this checkout did not build
+/// (another checkout sharing the target directory did) is built again.
 async fn run_cargo(
+    root: &Path,
+    package: &str,
+    bins: &[String],
+    show: Show,
+    progress: Option<Progress>,
+    record_for: Option<&str>,
+) -> Result<Build> {
+    let mut build = run_cargo_once(root, package, bins, show, progress.clone(), record_for).await?;
+    let mut built = Built::load(root);
+    let foreign: Vec<String> = build
+        .bins
+        .iter()
+        .filter(|(bin, exe)| build.fresh.contains(*bin) && !built.is_ours(exe))
+        .map(|(bin, exe)| {
+            forget_in_cargo(exe, bin);
+            bin.clone()
+        })
+        .collect();
+    if !foreign.is_empty() {
+        let again = run_cargo_once(root, package, &foreign, show, progress, record_for).await?;
+        for bin in &foreign {
+            build.bins.remove(bin);
+            build.fresh.remove(bin);
+        }
+        build.bins.extend(again.bins);
+        build.errors.extend(again.errors);
+        build.fresh.extend(again.fresh);
+        build.cargo_error = build.cargo_error.or(again.cargo_error);
+    }
+    for exe in build.bins.values() {
+        if !built.is_ours(exe) {
+            built.mark_ours(exe);
+        }
+    }
+    built.save(root);
+    Ok(build)
+}
+
+async fn run_cargo_once(
     root: &Path,
     package: &str,
     bins: &[String],
@@ -246,6 +293,9 @@ async fn run_cargo(
             }
             "compiler-artifact" => {
                 if let (Some(target), Some(exe)) = (msg.target, msg.executable) {
+                    if msg.fresh {
+                        build.fresh.insert(target.name.clone());
+                    }
                     build.bins.insert(target.name, exe);
                 }
             }

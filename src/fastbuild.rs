@@ -219,12 +219,16 @@ impl Record {
         if !out.status.success() {
             return None;
         }
+        let mut built = crate::provenance::Built::load(root);
+        built.mark_ours(&self.output);
         if let Some(uplift) = &self.uplift {
             let _ = std::fs::remove_file(uplift);
             if std::fs::hard_link(&self.output, uplift).is_err() {
                 let _ = std::fs::copy(&self.output, uplift);
             }
+            built.mark_ours(uplift);
         }
+        built.save(root);
         Some(self.output.clone())
     }
 }

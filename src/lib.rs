@@ -41,6 +41,7 @@ pub mod grade;
 pub mod graders;
 pub mod harness;
 pub mod peers;
+pub mod provenance;
 pub mod quiz;
 pub mod report;
 pub mod state;
