@@ -26,8 +26,10 @@ fn checkout() -> tempfile::TempDir {
     )
     .unwrap();
     let mut manifest = String::from(
+        // build = false: these bins need no generated code, so the
+        // exercises' build script (the gRPC protos) stays out.
         "[package]\nname = \"netlings-exercises\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
-         autobins = false\n",
+         autobins = false\nbuild = false\n",
     );
     for (name, topic) in EXERCISES {
         manifest.push_str(&format!(
