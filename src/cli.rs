@@ -113,9 +113,11 @@ enum Format {
     Junit,
 }
 
-/// Exit codes: 0 pass, 1 fail, 2 usage or configuration error.
+/// Exit codes: 0 pass, 1 fail, 2 usage or configuration error, 3 nothing
+/// failed but some exercises could not be graded here (no broker).
 pub const EXIT_FAIL: u8 = 1;
 pub const EXIT_CONFIG: u8 = 2;
+pub const EXIT_NOT_GRADED: u8 = 3;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -137,6 +139,7 @@ pub fn main() -> ExitCode {
             if tokio::signal::ctrl_c().await.is_ok() {
                 crate::watch::restore_terminal();
                 crate::harness::process::kill_all();
+                crate::harness::cleanup::run_all().await;
                 eprintln!("\ninterrupted: every program netlings started has been stopped");
                 std::process::exit(130);
             }
@@ -435,9 +438,17 @@ async fn verify(
     Ok(exit_for(&reports))
 }
 
+/// 0 when everything passed; 1 when anything failed; 3 when nothing failed
+/// but something could not be graded on this machine, so that CI tells
+/// "could not be graded here" from both.
 pub fn exit_for(reports: &[ExerciseReport]) -> ExitCode {
     if reports.iter().all(|r| r.status == Status::Pass) {
         ExitCode::SUCCESS
+    } else if reports
+        .iter()
+        .all(|r| matches!(r.status, Status::Pass | Status::Unavailable))
+    {
+        ExitCode::from(EXIT_NOT_GRADED)
     } else {
         ExitCode::from(EXIT_FAIL)
     }

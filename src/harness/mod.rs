@@ -6,6 +6,7 @@
 //! harness records the verdict, what crossed the wire, and - when the program
 //! died - how it died and what it printed.
 
+pub mod cleanup;
 pub mod net;
 pub mod process;
 pub mod rng;
@@ -113,6 +114,18 @@ impl Failure {
         }
     }
 
+    /// This machine cannot grade the exercise: something it needs and
+    /// netlings does not provide (a broker) is missing. Not the learner's
+    /// fault, and not netlings' either: the message says how to get it.
+    pub fn unavailable(message: impl Into<String>) -> Failure {
+        Failure {
+            status: Status::Unavailable,
+            message: message.into(),
+            mismatch: None,
+            hints: Vec::new(),
+        }
+    }
+
     pub fn mismatch(
         message: impl Into<String>,
         what: impl Into<String>,
@@ -177,6 +190,8 @@ pub struct Grading {
     all_programs: Mutex<Vec<ProgramWatch>>,
     /// How the learner can replay the current check by hand.
     reproduce: Mutex<Option<String>>,
+    /// Cleanups of this grade ([`cleanup`]), run when it ends.
+    cleanups: Mutex<Vec<u64>>,
 }
 
 impl Grading {
@@ -193,7 +208,18 @@ impl Grading {
             watched: Mutex::new(Vec::new()),
             all_programs: Mutex::new(Vec::new()),
             reproduce: Mutex::new(None),
+            cleanups: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Undoes something outside netlings when the grade ends, whichever way
+    /// it ends (also cancelled, also by Ctrl-C): see [`cleanup`].
+    pub fn on_finish(&self, job: impl Future<Output = ()> + Send + 'static) {
+        let id = cleanup::register(job);
+        self.cleanups
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(id);
     }
 
     /// Runs `f` with the grade's random generator.
@@ -204,7 +230,18 @@ impl Grading {
     /// Starts the program under test with these environment variables; its
     /// exit will explain any failure that follows.
     pub fn start(&self, env: &[(&str, String)]) -> Result<Program, Failure> {
+        self.start_with_stdin(env, None)
+    }
+
+    /// [`start`](Grading::start), with `stdin` as the program's standard
+    /// input (then end of file).
+    pub fn start_with_stdin(
+        &self,
+        env: &[(&str, String)],
+        stdin: Option<&[u8]>,
+    ) -> Result<Program, Failure> {
         let mut spec = Spec::new(&self.bin);
+        spec.stdin = stdin.map(<[u8]>::to_vec);
         spec.cwd = Some(self.root.clone());
         // Marks every process netlings starts (and their children, who
         // inherit it), so a leftover can be traced to the run that made it.
@@ -404,10 +441,21 @@ impl Grading {
         for program in all {
             program.terminate().await;
         }
+        let ids = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
+        cleanup::run(&ids).await;
     }
 
     pub fn take_checks(&self) -> Vec<Check> {
         std::mem::take(&mut *self.checks.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+impl Drop for Grading {
+    /// A grade cancelled before [`finish`](Grading::finish): its cleanups
+    /// run in a task of their own.
+    fn drop(&mut self) {
+        let ids = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
+        cleanup::spawn(&ids);
     }
 }
 

@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use tokio::io::AsyncReadExt;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -160,6 +159,8 @@ pub struct Spec {
     pub bin: PathBuf,
     pub env: Vec<(String, String)>,
     pub cwd: Option<PathBuf>,
+    /// What the program reads on stdin, then end of file; `None`: no stdin.
+    pub stdin: Option<Vec<u8>>,
 }
 
 impl Spec {
@@ -168,6 +169,7 @@ impl Spec {
             bin: bin.to_path_buf(),
             env: Vec::new(),
             cwd: None,
+            stdin: None,
         }
     }
 
@@ -197,7 +199,11 @@ pub struct Program {
 impl Program {
     pub fn spawn(spec: &Spec) -> Result<Program> {
         let mut cmd = tokio::process::Command::new(&spec.bin);
-        cmd.stdin(Stdio::null())
+        cmd.stdin(if spec.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .env("RUST_BACKTRACE", "0")
@@ -214,6 +220,14 @@ impl Program {
         let pid = child.id().context("the program vanished as it started")?;
         let pgid = pid as i32;
         live_groups(|g| g.insert(pgid));
+        if let (Some(mut pipe), Some(input)) = (child.stdin.take(), spec.stdin.clone()) {
+            // Written by a task of its own: a program that never reads its
+            // stdin must not block netlings. Dropping the pipe is the EOF.
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt as _;
+                let _ = pipe.write_all(&input).await;
+            });
+        }
 
         let stdout = Capture::default();
         let stderr = Capture::default();
@@ -222,24 +236,12 @@ impl Program {
         let drained_tx = Arc::new(drained_tx);
         let read = Arc::new(tokio::sync::Notify::new());
         if let Some(out) = child.stdout.take() {
-            lock(&stdout).fd = std::os::fd::AsRawFd::as_raw_fd(&out);
-            readers.push(tokio::spawn(drain(
-                out,
-                stdout.clone(),
-                pgid,
-                drained_tx.clone(),
-                read.clone(),
-            )));
+            let pipe = out.into_owned_fd().context("taking the stdout pipe")?;
+            readers.push(drain_pipe(pipe, &stdout, pgid, &drained_tx, &read)?);
         }
         if let Some(err) = child.stderr.take() {
-            lock(&stderr).fd = std::os::fd::AsRawFd::as_raw_fd(&err);
-            readers.push(tokio::spawn(drain(
-                err,
-                stderr.clone(),
-                pgid,
-                drained_tx,
-                read.clone(),
-            )));
+            let pipe = err.into_owned_fd().context("taking the stderr pipe")?;
+            readers.push(drain_pipe(pipe, &stderr, pgid, &drained_tx, &read)?);
         }
         let (tx, exit) = watch::channel(None);
         tokio::spawn(async move {
@@ -312,6 +314,15 @@ impl Program {
         } else {
             None
         }
+    }
+
+    /// Kills the program's whole group at once with SIGKILL, as a crash
+    /// would: no chance to clean up (a fault netlings injects on purpose,
+    /// so the death explains no failure).
+    pub fn kill_now(&self) {
+        self.ended_by_netlings
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        signal_group(self.pgid, libc::SIGKILL);
     }
 
     /// Shared view for explaining failures after the fact.
@@ -450,6 +461,33 @@ impl ProgramWatch {
         lock(&self.stderr).text()
     }
 
+    /// Waits until every byte the program has written to stdout so far is
+    /// in the capture, then returns the stdout so far: what a program had
+    /// printed before it did what netlings just saw it do on the wire.
+    /// Exact (see [`drain`]); bounded, in case the reader is starved.
+    pub async fn settle_stdout(&self) -> Vec<u8> {
+        for _ in 0..400 {
+            let out = lock(&self.stdout);
+            let mut waiting: libc::c_int = 0;
+            // SAFETY: FIONREAD writes one int; the descriptor stays open
+            // while the capture is locked (the reader closes it only after
+            // setting `fd` to -1 under the same lock).
+            let empty = out.fd < 0
+                || unsafe { libc::ioctl(out.fd, libc::FIONREAD, &mut waiting) } != 0
+                || waiting == 0;
+            if empty {
+                return out.bytes();
+            }
+            drop(out);
+            let _ = tokio::time::timeout(Duration::from_millis(5), self.read.notified()).await;
+        }
+        lock(&self.stdout).bytes()
+    }
+
+    pub fn stdout_bytes(&self) -> Vec<u8> {
+        lock(&self.stdout).bytes()
+    }
+
     pub fn flooded(&self) -> Option<(&'static str, usize)> {
         let out = lock(&self.stdout);
         if out.flooded {
@@ -461,10 +499,34 @@ impl ProgramWatch {
     }
 }
 
+/// Starts the task that reads one output pipe of a program.
+fn drain_pipe(
+    pipe: std::os::fd::OwnedFd,
+    sink: &Capture,
+    pgid: i32,
+    done: &Arc<watch::Sender<u8>>,
+    read: &Arc<tokio::sync::Notify>,
+) -> Result<JoinHandle<()>> {
+    lock(sink).fd = std::os::fd::AsRawFd::as_raw_fd(&pipe);
+    let pipe = tokio::net::unix::pipe::Receiver::from_owned_fd(pipe)
+        .context("reading the program's output")?;
+    Ok(tokio::spawn(drain(
+        pipe,
+        sink.clone(),
+        pgid,
+        done.clone(),
+        read.clone(),
+    )))
+}
+
 /// Reads a pipe to its end, keeping what the cap allows; a flood stops the
 /// whole group at once instead of filling memory or the terminal.
+///
+/// Each read happens with the capture locked, so that whoever holds the lock
+/// and finds the pipe empty knows that every byte written so far is in the
+/// capture ([`ProgramWatch::settle_stdout`]).
 async fn drain(
-    mut pipe: impl tokio::io::AsyncRead + Unpin,
+    pipe: tokio::net::unix::pipe::Receiver,
     sink: Capture,
     pgid: i32,
     done: Arc<watch::Sender<u8>>,
@@ -472,15 +534,13 @@ async fn drain(
 ) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        match pipe.read(&mut buf).await {
-            Ok(0) | Err(_) => {
-                lock(&sink).fd = -1;
-                done.send_modify(|n| *n += 1);
-                read.notify_waiters();
-                return;
-            }
+        if pipe.readable().await.is_err() {
+            break;
+        }
+        let mut c = lock(&sink);
+        match pipe.try_read(&mut buf) {
+            Ok(0) => break,
             Ok(n) => {
-                let mut c = lock(&sink);
                 c.push(&buf[..n]);
                 if c.total > FLOOD_LIMIT && !c.flooded {
                     c.flooded = true;
@@ -489,8 +549,13 @@ async fn drain(
                 drop(c);
                 read.notify_waiters();
             }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(_) => break,
         }
     }
+    lock(&sink).fd = -1;
+    done.send_modify(|n| *n += 1);
+    read.notify_waiters();
 }
 
 /// How a program ended, in two parts: "panicked" and the panic's message.
