@@ -73,10 +73,7 @@ pub fn spawn(ids: &[u64]) {
 pub async fn run_all() {
     let jobs: Vec<Job> = pending().drain(..).map(|(_, job)| job).collect();
     if !jobs.is_empty() {
-        let _ = tokio::time::timeout(
-            Duration::from_secs(3),
-            futures_util::future::join_all(jobs),
-        )
-        .await;
+        let _ = tokio::time::timeout(Duration::from_secs(3), futures_util::future::join_all(jobs))
+            .await;
     }
 }

@@ -204,10 +204,10 @@ impl Program {
         } else {
             Stdio::null()
         })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .env("RUST_BACKTRACE", "0")
-            .process_group(0);
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env("RUST_BACKTRACE", "0")
+        .process_group(0);
         for (k, v) in &spec.env {
             cmd.env(k, v);
         }
@@ -467,18 +467,20 @@ impl ProgramWatch {
     /// Exact (see [`drain`]); bounded, in case the reader is starved.
     pub async fn settle_stdout(&self) -> Vec<u8> {
         for _ in 0..400 {
-            let out = lock(&self.stdout);
-            let mut waiting: libc::c_int = 0;
-            // SAFETY: FIONREAD writes one int; the descriptor stays open
-            // while the capture is locked (the reader closes it only after
-            // setting `fd` to -1 under the same lock).
-            let empty = out.fd < 0
-                || unsafe { libc::ioctl(out.fd, libc::FIONREAD, &mut waiting) } != 0
-                || waiting == 0;
-            if empty {
-                return out.bytes();
+            let settled = {
+                let out = lock(&self.stdout);
+                let mut waiting: libc::c_int = 0;
+                // SAFETY: FIONREAD writes one int; the descriptor stays open
+                // while the capture is locked (the reader closes it only
+                // after setting `fd` to -1 under the same lock).
+                let empty = out.fd < 0
+                    || unsafe { libc::ioctl(out.fd, libc::FIONREAD, &mut waiting) } != 0
+                    || waiting == 0;
+                empty.then(|| out.bytes())
+            };
+            if let Some(bytes) = settled {
+                return bytes;
             }
-            drop(out);
             let _ = tokio::time::timeout(Duration::from_millis(5), self.read.notified()).await;
         }
         lock(&self.stdout).bytes()

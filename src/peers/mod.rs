@@ -1,6 +1,7 @@
 //! Reference peers: the protocol code graders talk through. Each speaks in
 //! protocol messages and records the bytes in the transcript; graders decide.
 
+pub mod amqp;
 pub mod http;
 pub mod tcp;
 pub mod udp;
