@@ -19,6 +19,10 @@ pub type GradeFn = for<'a> fn(&'a Grading) -> GradeFuture<'a>;
 
 // The modules are declared one by one (not by the macro) so that rustfmt
 // and cargo fmt see them; the macro builds the lookup from the same names.
+pub mod amqp_publish;
+pub mod amqp_subscribe;
+pub mod amqp_topic_routing;
+pub mod amqp_work_queue;
 pub mod client_timeouts;
 pub mod concurrent_server;
 pub mod http_async_concurrent;
@@ -69,6 +73,10 @@ graders! {
     http_retry,
     http_timeouts,
     http_pooling,
+    amqp_publish,
+    amqp_subscribe,
+    amqp_work_queue,
+    amqp_topic_routing,
 }
 
 /// Starts a TCP server under test on a fresh `NETLINGS_ADDR` (plus `env`)

@@ -156,6 +156,66 @@ impl Proxy {
     }
 }
 
+impl Proxy {
+    /// Waits until `found` finds what it looks for in the record: fails
+    /// when the program exits first (once the proxy has read all it sent),
+    /// or after `within`; `what` says what was awaited, for the verdict.
+    pub async fn wait_for<T>(
+        &self,
+        program: &Program,
+        within: Duration,
+        what: &str,
+        mut found: impl FnMut(&[Event]) -> Option<T>,
+    ) -> Result<T, Failure> {
+        let outcome = tokio::select! {
+            biased;
+            t = self.until(&mut found) => return Ok(t),
+            status = program.exited() => Some(status),
+            () = tokio::time::sleep(within) => None,
+        };
+        match outcome {
+            Some(status) => {
+                self.settle().await;
+                if let Some(t) = found(&lock(&self.shared.log)) {
+                    return Ok(t);
+                }
+                let exit =
+                    crate::harness::process::describe_exit(status, &program.stderr_text());
+                Err(Failure::fail(format!("your program {} before {what}", exit.summary))
+                    .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
+            }
+            None => Err(Failure::timeout(format!(
+                "{what}: not on the wire within {:.0} s",
+                within.as_secs_f64()
+            ))),
+        }
+    }
+
+    /// After the program exited: waits (briefly) until the proxy has read
+    /// and recorded everything its connections carried.
+    pub async fn settle(&self) {
+        let all_closed = self.until(|events| {
+            let opened = events
+                .iter()
+                .filter(|e| matches!(e.what, What::Connected))
+                .count();
+            let closed = events
+                .iter()
+                .filter(|e| e.from == Side::Program && matches!(e.what, What::Closed))
+                .count();
+            (closed >= opened).then_some(())
+        });
+        let _ = tokio::time::timeout(Duration::from_secs(2), all_closed).await;
+    }
+
+    /// Whether the program ever opened a connection to the proxy.
+    pub fn connected(&self) -> bool {
+        lock(&self.shared.log)
+            .iter()
+            .any(|e| matches!(e.what, What::Connected))
+    }
+}
+
 impl Drop for Proxy {
     fn drop(&mut self) {
         self.accept.abort();

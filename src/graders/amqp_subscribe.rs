@@ -1,0 +1,4 @@
+//! `amqp_subscribe` (being written)
+use crate::harness::{Grading, Outcome};
+pub const CHECKS: &[&str] = &[];
+pub async fn grade(_g: &Grading) -> Outcome { Ok(()) }
