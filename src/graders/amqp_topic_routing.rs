@@ -1,4 +1,6 @@
 //! `amqp_topic_routing` (being written)
 use crate::harness::{Grading, Outcome};
 pub const CHECKS: &[&str] = &[];
-pub async fn grade(_g: &Grading) -> Outcome { Ok(()) }
+pub async fn grade(_g: &Grading) -> Outcome {
+    Ok(())
+}

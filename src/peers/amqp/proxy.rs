@@ -179,16 +179,50 @@ impl Proxy {
                 if let Some(t) = found(&lock(&self.shared.log)) {
                     return Ok(t);
                 }
-                let exit =
-                    crate::harness::process::describe_exit(status, &program.stderr_text());
-                Err(Failure::fail(format!("your program {} before {what}", exit.summary))
-                    .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
+                let exit = crate::harness::process::describe_exit(status, &program.stderr_text());
+                Err(
+                    Failure::fail(format!("your program {} before {what}", exit.summary))
+                        .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()),
+                )
             }
             None => Err(Failure::timeout(format!(
                 "{what}: not on the wire within {:.0} s",
                 within.as_secs_f64()
             ))),
         }
+    }
+
+    /// Waits for a synchronous method of the program that `is_request`
+    /// picks, and the broker's reply to it: the next method of the same
+    /// class on that channel, or the channel's (or connection's) close.
+    pub async fn wait_for_reply(
+        &self,
+        program: &Program,
+        within: Duration,
+        what: &str,
+        is_request: impl Fn(&Event) -> bool,
+    ) -> Result<(Event, Event), Failure> {
+        self.wait_for(program, within, what, |events| {
+            let (i, request) = events
+                .iter()
+                .enumerate()
+                .find(|(_, e)| e.from == Side::Program && is_request(e))?;
+            let class = request.method()?.get_amqp_class_id();
+            let reply = events[i..].iter().find(|e| {
+                e.from == Side::Broker
+                    && e.conn == request.conn
+                    && match e.method() {
+                        Some(AMQPClass::Connection(connection::AMQPMethod::Close(_))) => true,
+                        Some(AMQPClass::Channel(channel::AMQPMethod::Close(_))) => {
+                            e.channel == request.channel
+                        }
+                        Some(m) => e.channel == request.channel && m.get_amqp_class_id() == class,
+                        None => false,
+                    }
+            })?;
+            Some((request.clone(), reply.clone()))
+        })
+        .await
     }
 
     /// After the program exited: waits (briefly) until the proxy has read
