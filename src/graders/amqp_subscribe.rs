@@ -12,7 +12,7 @@ use amq_protocol::protocol::{AMQPClass, exchange, queue};
 use super::{client_exit, expect_success, stdout_lines};
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::amqp::proxy::Proxy;
-use crate::peers::amqp::wire::{Event, Side, deliveries, refusal};
+use crate::peers::amqp::wire::{Side, deliveries, queue_declaration, refusal};
 use crate::peers::amqp::{Broker, DEFAULT_URL};
 
 pub const CHECKS: &[&str] = &[
@@ -250,28 +250,6 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
     Ok(())
-}
-
-/// The name the program asked for when it declared the queue the broker
-/// calls `name` (empty: server-named), and whether it was exclusive.
-fn queue_declaration(events: &[Event], name: &str) -> Option<(String, bool)> {
-    events.iter().enumerate().find_map(|(i, e)| {
-        let Some(AMQPClass::Queue(queue::AMQPMethod::DeclareOk(ok))) = e.method() else {
-            return None;
-        };
-        if ok.queue.as_str() != name {
-            return None;
-        }
-        // The declare this answers: the program's last on that channel before it.
-        events[..i].iter().rev().find_map(|d| match d.method() {
-            Some(AMQPClass::Queue(queue::AMQPMethod::Declare(q)))
-                if d.from == Side::Program && d.conn == e.conn && d.channel == e.channel =>
-            {
-                Some((q.queue.as_str().to_string(), q.exclusive))
-            }
-            _ => None,
-        })
-    })
 }
 
 /// A copy that never connected through the proxy: did it bind a queue to

@@ -207,19 +207,7 @@ impl Proxy {
                 .iter()
                 .enumerate()
                 .find(|(_, e)| e.from == Side::Program && is_request(e))?;
-            let class = request.method()?.get_amqp_class_id();
-            let reply = events[i..].iter().find(|e| {
-                e.from == Side::Broker
-                    && e.conn == request.conn
-                    && match e.method() {
-                        Some(AMQPClass::Connection(connection::AMQPMethod::Close(_))) => true,
-                        Some(AMQPClass::Channel(channel::AMQPMethod::Close(_))) => {
-                            e.channel == request.channel
-                        }
-                        Some(m) => e.channel == request.channel && m.get_amqp_class_id() == class,
-                        None => false,
-                    }
-            })?;
+            let reply = super::wire::reply_to(events, i)?;
             Some((request.clone(), reply.clone()))
         })
         .await

@@ -357,6 +357,63 @@ pub fn describe(what: &What) -> String {
     }
 }
 
+/// The broker's reply to the program's synchronous method at `request`:
+/// the next broker method of the same class on that channel, or the close
+/// of the channel (or connection) that refuses it.
+pub fn reply_to(events: &[Event], request: usize) -> Option<&Event> {
+    use amq_protocol::protocol::{channel, connection};
+    use amq_protocol::protocol::{exchange, queue};
+    let asked = events.get(request)?;
+    // A method sent with no-wait gets no reply: it stands for its own.
+    let nowait = match asked.method()? {
+        AMQPClass::Exchange(exchange::AMQPMethod::Declare(d)) => d.nowait,
+        AMQPClass::Queue(queue::AMQPMethod::Declare(d)) => d.nowait,
+        AMQPClass::Queue(queue::AMQPMethod::Bind(b)) => b.nowait,
+        AMQPClass::Basic(basic::AMQPMethod::Consume(c)) => c.nowait,
+        _ => false,
+    };
+    if nowait {
+        return Some(asked);
+    }
+    let class = asked.method()?.get_amqp_class_id();
+    events[request..].iter().find(|e| {
+        e.from == Side::Broker
+            && e.conn == asked.conn
+            && match e.method() {
+                Some(AMQPClass::Connection(connection::AMQPMethod::Close(_))) => true,
+                Some(AMQPClass::Channel(channel::AMQPMethod::Close(_))) => {
+                    e.channel == asked.channel
+                }
+                Some(m) => e.channel == asked.channel && m.get_amqp_class_id() == class,
+                None => false,
+            }
+    })
+}
+
+/// The name the program asked for when it declared the queue the broker
+/// calls `name` (empty: server-named), and whether it was exclusive.
+pub fn queue_declaration(events: &[Event], name: &str) -> Option<(String, bool)> {
+    events.iter().enumerate().find_map(|(i, e)| {
+        let Some(AMQPClass::Queue(amq_protocol::protocol::queue::AMQPMethod::DeclareOk(ok))) =
+            e.method()
+        else {
+            return None;
+        };
+        if ok.queue.as_str() != name {
+            return None;
+        }
+        // The declare this answers: the program's last on that channel before it.
+        events[..i].iter().rev().find_map(|d| match d.method() {
+            Some(AMQPClass::Queue(amq_protocol::protocol::queue::AMQPMethod::Declare(q)))
+                if d.from == Side::Program && d.conn == e.conn && d.channel == e.channel =>
+            {
+                Some((q.queue.as_str().to_string(), q.exclusive))
+            }
+            _ => None,
+        })
+    })
+}
+
 /// The broker's refusal, if this reply closes the channel or connection:
 /// `406 PRECONDITION_FAILED - inequivalent arg 'type' …`.
 pub fn refusal(reply: &Event) -> Option<String> {
