@@ -168,7 +168,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     let sent: Vec<(String, String)> = keys
         .iter()
         .enumerate()
-        .map(|(i, (key, _))| {
+        .map(|(i, key)| {
             (
                 key.clone(),
                 format!("msg{} {}", i + 1, g.rng(|r| r.word(5))),
