@@ -19,8 +19,9 @@ pub const CHECKS: &[&str] = &[
     "a RabbitMQ broker is reachable",
     "both copies connect to NETLINGS_AMQP_URL",
     "each copy declares the durable fanout exchange NETLINGS_EXCHANGE",
-    "each copy declares a server-named, exclusive queue and binds it to the exchange",
+    "each copy binds a queue to the exchange",
     "each copy prints every message",
+    "each copy's queue is its own: server-named and exclusive",
     "each copy acks every message",
     "each copy exits with status 0 after END, without printing it",
 ];
@@ -114,47 +115,23 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check(CHECKS[3], async {
         for c in &copies {
-            let (bind, reply) = c
+            let (_, reply) = c
                 .proxy
-                .wait_for_reply(&c.program, g.limits.io, &format!("binding a queue to the exchange ({})", c.label), |e| {
-                    matches!(e.method(), Some(AMQPClass::Queue(queue::AMQPMethod::Bind(b)))
+                .wait_for_reply(
+                    &c.program,
+                    g.limits.io,
+                    &format!("binding a queue to the exchange ({})", c.label),
+                    |e| {
+                        matches!(e.method(), Some(AMQPClass::Queue(queue::AMQPMethod::Bind(b)))
                         if b.exchange.as_str() == exchange)
-                })
+                    },
+                )
                 .await?;
             if let Some(why) = refusal(&reply) {
                 return Err(Failure::fail(format!(
                     "the broker refused the queue.bind of {}: {why}",
                     c.label
                 )));
-            }
-            let Some(AMQPClass::Queue(queue::AMQPMethod::Bind(bind))) = bind.method() else {
-                continue;
-            };
-            let declared = queue_declaration(&c.proxy.events(), bind.queue.as_str());
-            match declared {
-                Some((asked, _)) if !asked.is_empty() => {
-                    return Err(Failure::fail(format!(
-                        "{} declared its queue with the name `{asked}`: a named queue is shared by every subscriber that declares it, and they split the messages",
-                        c.label
-                    ))
-                    .because("declare the queue with an empty name: the broker picks a unique one (amq.gen-…)"));
-                }
-                Some((_, false)) => {
-                    return Err(Failure::fail(format!(
-                        "{} declared its queue without exclusive: it outlives the subscriber and keeps filling up on the broker",
-                        c.label
-                    ))
-                    .because("QueueDeclareOptions { exclusive: true, .. }: the queue is then deleted with your connection"));
-                }
-                Some(_) => {}
-                None => {
-                    return Err(Failure::fail(format!(
-                        "{} bound the queue `{}`, which it did not declare",
-                        c.label,
-                        bind.queue.as_str()
-                    ))
-                    .because("declare a server-named exclusive queue of your own and bind that one"));
-                }
             }
         }
         Ok(())
@@ -203,6 +180,50 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check(CHECKS[5], async {
         for c in &copies {
+            let events = c.proxy.events();
+            let Some(bind) = events.iter().find_map(|e| match e.method() {
+                Some(AMQPClass::Queue(queue::AMQPMethod::Bind(b)))
+                    if e.from == Side::Program && b.exchange.as_str() == exchange =>
+                {
+                    Some(b.clone())
+                }
+                _ => None,
+            }) else {
+                continue;
+            };
+            let declared = queue_declaration(&events, bind.queue.as_str());
+            match declared {
+                Some((asked, _)) if !asked.is_empty() => {
+                    return Err(Failure::fail(format!(
+                        "{} declared its queue with the name `{asked}`: a named queue is shared by every subscriber that declares it, and they split the messages",
+                        c.label
+                    ))
+                    .because("declare the queue with an empty name: the broker picks a unique one (amq.gen-…)"));
+                }
+                Some((_, false)) => {
+                    return Err(Failure::fail(format!(
+                        "{} declared its queue without exclusive: it outlives the subscriber and keeps filling up on the broker",
+                        c.label
+                    ))
+                    .because("QueueDeclareOptions { exclusive: true, .. }: the queue is then deleted with your connection"));
+                }
+                Some(_) => {}
+                None => {
+                    return Err(Failure::fail(format!(
+                        "{} bound the queue `{}`, which it did not declare",
+                        c.label,
+                        bind.queue.as_str()
+                    ))
+                    .because("declare a server-named exclusive queue of your own and bind that one"));
+                }
+            }
+        }
+        Ok(())
+    })
+    .await?;
+
+    g.check(CHECKS[6], async {
+        for c in &copies {
             let all = deliveries(&c.proxy.events());
             if let Some(d) = all.iter().find(|d| d.auto_ack) {
                 return Err(Failure::fail(format!(
@@ -229,7 +250,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
 
-    g.check(CHECKS[6], async {
+    g.check(CHECKS[7], async {
         for c in copies.iter_mut() {
             let status = client_exit(
                 &mut c.program,

@@ -19,8 +19,9 @@ pub const CHECKS: &[&str] = &[
     "a RabbitMQ broker is reachable",
     "connects to NETLINGS_AMQP_URL",
     "declares the durable topic exchange NETLINGS_EXCHANGE",
-    "binds one server-named, exclusive queue with every pattern of NETLINGS_PATTERNS",
+    "binds its queue with every pattern of NETLINGS_PATTERNS",
     "prints exactly the messages whose keys match a pattern, each once",
+    "binds one queue, server-named and exclusive",
     "exits with status 0 after END, without printing it",
 ];
 
@@ -90,7 +91,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
 
-    g.check(CHECKS[3], async {
+    let bound = g.check(CHECKS[3], async {
         let bound = proxy
             .wait_for(&program, g.limits.io, "binding every pattern", |ev| {
                 let b = bindings(ev, &exchange);
@@ -115,32 +116,7 @@ pub async fn grade(g: &Grading) -> Outcome {
                 why.clone().unwrap_or_default()
             )));
         }
-        let queues: Vec<&String> = bound
-            .iter()
-            .filter(|(_, k, _)| patterns.contains(k))
-            .map(|(q, _, _)| q)
-            .collect();
-        if queues.iter().any(|q| *q != queues[0]) {
-            return Err(Failure::fail(
-                "your program bound the patterns to more than one queue: a message that matches two patterns then arrives twice",
-            )
-            .because("declare one queue and bind it once per pattern"));
-        }
-        match queue_declaration(&proxy.events(), queues[0]) {
-            Some((asked, _)) if !asked.is_empty() => Err(Failure::fail(format!(
-                "your program declared its queue with the name `{asked}`: the exercise wants a server-named queue"
-            ))
-            .because("declare the queue with an empty name: the broker picks a unique one")),
-            Some((_, false)) => Err(Failure::fail(
-                "your program declared its queue without exclusive: it outlives the program on the broker",
-            )
-            .because("QueueDeclareOptions { exclusive: true, .. }")),
-            Some(_) => Ok(()),
-            None => Err(Failure::fail(format!(
-                "your program bound the queue `{}`, which it did not declare",
-                queues[0]
-            ))),
-        }
+        Ok(bound)
     })
     .await?;
 
@@ -226,6 +202,36 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check(CHECKS[5], async {
+        let queues: Vec<&String> = bound
+            .iter()
+            .filter(|(_, k, _)| patterns.contains(k))
+            .map(|(q, _, _)| q)
+            .collect();
+        if queues.iter().any(|q| *q != queues[0]) {
+            return Err(Failure::fail(
+                "your program bound the patterns to more than one queue: a message that matches two patterns then arrives twice",
+            )
+            .because("declare one queue and bind it once per pattern"));
+        }
+        match queue_declaration(&proxy.events(), queues[0]) {
+            Some((asked, _)) if !asked.is_empty() => Err(Failure::fail(format!(
+                "your program declared its queue with the name `{asked}`: the exercise wants a server-named queue"
+            ))
+            .because("declare the queue with an empty name: the broker picks a unique one")),
+            Some((_, false)) => Err(Failure::fail(
+                "your program declared its queue without exclusive: it outlives the program on the broker",
+            )
+            .because("QueueDeclareOptions { exclusive: true, .. }")),
+            Some(_) => Ok(()),
+            None => Err(Failure::fail(format!(
+                "your program bound the queue `{}`, which it did not declare",
+                queues[0]
+            ))),
+        }
+    })
+    .await?;
+
+    g.check(CHECKS[6], async {
         let status = client_exit(&mut program, g.limits.io, "netlings published END")
             .await
             .map_err(|f| f.because("leave the consume loop when the body is END"))?;
