@@ -26,11 +26,9 @@ async fn main() -> anyhow::Result<()> {
             FieldTable::default(),
         )
         .await?;
-    if true {
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
-    }
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await?;
     let mut confirms = Vec::new();
     for line in &lines {
         let confirm = channel
@@ -44,11 +42,8 @@ async fn main() -> anyhow::Result<()> {
             .await?;
         confirms.push(confirm);
     }
-    if false {
-        for confirm in confirms {
-            confirm.await?;
-        }
-    }
+    // The confirms are dropped unread.
+    drop(confirms);
     println!("confirmed {}", lines.len());
     connection.close(200, "done".into()).await?;
     Ok(())

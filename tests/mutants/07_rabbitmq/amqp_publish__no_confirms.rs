@@ -4,7 +4,7 @@
 //! says: without confirm.select
 use std::io::BufRead;
 
-use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions};
+use lapin::options::{BasicPublishOptions, ExchangeDeclareOptions};
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Connection, ConnectionProperties, ExchangeKind};
 
@@ -26,11 +26,6 @@ async fn main() -> anyhow::Result<()> {
             FieldTable::default(),
         )
         .await?;
-    if false {
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
-    }
     let mut confirms = Vec::new();
     for line in &lines {
         let confirm = channel
@@ -44,10 +39,8 @@ async fn main() -> anyhow::Result<()> {
             .await?;
         confirms.push(confirm);
     }
-    if true {
-        for confirm in confirms {
-            confirm.await?;
-        }
+    for confirm in confirms {
+        confirm.await?;
     }
     println!("confirmed {}", lines.len());
     connection.close(200, "done".into()).await?;

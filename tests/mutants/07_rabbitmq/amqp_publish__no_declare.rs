@@ -4,9 +4,8 @@
 //! says: declaring the exchange
 use std::io::BufRead;
 
-use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions};
-use lapin::types::FieldTable;
-use lapin::{BasicProperties, Connection, ConnectionProperties, ExchangeKind};
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
+use lapin::{BasicProperties, Connection, ConnectionProperties};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -16,11 +15,9 @@ async fn main() -> anyhow::Result<()> {
     let connection = Connection::connect(&url, ConnectionProperties::default()).await?;
     let channel = connection.create_channel().await?;
 
-    if true {
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
-    }
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await?;
     let mut confirms = Vec::new();
     for line in &lines {
         let confirm = channel
@@ -34,10 +31,8 @@ async fn main() -> anyhow::Result<()> {
             .await?;
         confirms.push(confirm);
     }
-    if true {
-        for confirm in confirms {
-            confirm.await?;
-        }
+    for confirm in confirms {
+        confirm.await?;
     }
     println!("confirmed {}", lines.len());
     connection.close(200, "done".into()).await?;
