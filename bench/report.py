@@ -174,6 +174,12 @@ else:
     w("Not measured in this run (`bench/run.sh --cold` measures it).")
 w("")
 
+soak = os.path.join(here, "soak.md")
+if os.path.exists(soak):
+    with open(soak) as f:
+        lines.append(f.read().rstrip())
+    w("")
+
 history = os.path.join(here, "history.md")
 if os.path.exists(history):
     with open(history) as f:

@@ -2,8 +2,8 @@
 //!
 //! Q1. What's the difference between TCP and UDP, and when would you use each in Rust?
 //!
-//! UDP delivers a datagram once or not at all, and never tells you which. A
-//! client that needs an answer must retransmit. Write one:
+//! UDP may lose a datagram (or, more rarely, deliver it twice), and it never
+//! tells you. A client that needs an answer must retransmit. Write one:
 //!
 //! 1. Send the request datagram — the bytes of `NETLINGS_REQUEST` — to the
 //!    server at `NETLINGS_ADDR`.
