@@ -425,14 +425,15 @@ async fn broker_to_program(
                     released = Some(hold_confirm(&shared, &conn, *channel).await);
                 }
             }
-            let written = to.write_all(&frame.raw).await.is_ok();
+            // Recorded before it is passed on: whatever the program does
+            // about a frame comes after the frame in the record.
             if let Some((channel, what, printed)) = released {
                 shared.record(&conn, Side::Broker, channel, what, printed);
             }
             if let Some((channel, what)) = frame.event {
                 shared.record(&conn, Side::Broker, channel, what, None);
             }
-            if !written {
+            if to.write_all(&frame.raw).await.is_err() {
                 break 'read;
             }
         }
