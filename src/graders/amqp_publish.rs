@@ -195,7 +195,17 @@ pub async fn grade(g: &Grading) -> Outcome {
                 },
             )
             .await
-            .map_err(|f| f.because("keep each PublisherConfirm and .await it (or channel.wait_for_confirms()) before exiting"))?;
+            .map_err(|f| {
+                if program.exit_status().is_some() {
+                    // It ended before the broker's confirm even came.
+                    Failure::fail(format!(
+                        "your program finished before the broker's confirm of message {n} came: it did not wait for the confirms"
+                    ))
+                } else {
+                    f
+                }
+                .because("keep each PublisherConfirm and .await it (or channel.wait_for_confirms()) before exiting")
+            })?;
         let (left, printed) = released;
         if left {
             return Err(Failure::fail(format!(
