@@ -12,7 +12,8 @@ use amq_protocol::protocol::{AMQPClass, exchange, queue};
 use super::{client_exit, expect_success, stdout_lines};
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::amqp::proxy::Proxy;
-use crate::peers::amqp::wire::{Side, deliveries, queue_declaration, refusal};
+use crate::peers::amqp::record::{deliveries, queue_declaration, refusal};
+use crate::peers::amqp::wire::Side;
 use crate::peers::amqp::{Broker, DEFAULT_URL};
 
 pub const CHECKS: &[&str] = &[

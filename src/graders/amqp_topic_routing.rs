@@ -12,7 +12,8 @@ use amq_protocol::protocol::{AMQPClass, exchange, queue};
 
 use super::{client_exit, expect_success, stdout_lines};
 use crate::harness::{Failure, Grading, Outcome};
-use crate::peers::amqp::wire::{Event, Side, queue_declaration, refusal, reply_to};
+use crate::peers::amqp::record::{queue_declaration, refusal, reply_to};
+use crate::peers::amqp::wire::{Event, Side};
 use crate::peers::amqp::{Broker, DEFAULT_URL};
 
 pub const CHECKS: &[&str] = &[

@@ -18,7 +18,8 @@ use super::stdout_lines;
 use crate::harness::process::describe_exit;
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::amqp::proxy::Proxy;
-use crate::peers::amqp::wire::{Delivery, Event, deliveries, refusal};
+use crate::peers::amqp::record::{Delivery, deliveries, refusal};
+use crate::peers::amqp::wire::Event;
 use crate::peers::amqp::{Broker, DEFAULT_URL};
 
 pub const CHECKS: &[&str] = &[
@@ -201,7 +202,7 @@ pub async fn grade(g: &Grading) -> Outcome {
                     |ev| {
                         ev.iter().enumerate().find_map(|(i, e)| match e.basic() {
                             Some(basic::AMQPMethod::Consume(c)) if c.queue.as_str() == queue => {
-                                crate::peers::amqp::wire::reply_to(ev, i).map(|_| ())
+                                crate::peers::amqp::record::reply_to(ev, i).map(|_| ())
                             }
                             Some(basic::AMQPMethod::Get(get)) if get.queue.as_str() == queue => {
                                 Some(())

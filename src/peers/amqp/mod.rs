@@ -8,6 +8,7 @@
 //! it, by netlings or by the program, is deleted when the grade ends.
 
 pub mod proxy;
+pub mod record;
 pub mod wire;
 
 use std::collections::BTreeSet;

@@ -207,7 +207,7 @@ impl Proxy {
                 .iter()
                 .enumerate()
                 .find(|(_, e)| e.from == Side::Program && is_request(e))?;
-            let reply = super::wire::reply_to(events, i)?;
+            let reply = super::record::reply_to(events, i)?;
             Some((request.clone(), reply.clone()))
         })
         .await
