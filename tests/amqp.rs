@@ -98,3 +98,66 @@ fn grading_the_solutions_leaves_nothing_on_the_broker() {
     // The names were this run's: the grades did declare some.
     assert!(json.contains("\"status\": \"pass\""), "{json}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_grade_leaves_nothing_on_the_broker() {
+    use netlings::cargo::{Show, build_package};
+    use netlings::dev::MUTANTS_PACKAGE;
+    if !common::broker_up() {
+        return;
+    }
+    if common::broker_names_of(std::process::id()).is_none() {
+        common::shout(
+            "!! rabbitmqctl cannot be asked here: a cancelled grade's leftovers are NOT checked",
+        );
+        return;
+    }
+    let root = common::repo_root();
+    let catalog = netlings::catalog::Catalog::load(&root).unwrap();
+    // A subscriber that never leaves its consume loop: its grade lasts
+    // until netlings gives up on it, long enough to be cancelled midway.
+    let bin = "amqp_subscribe__ignores_end";
+    let build = build_package(
+        &root,
+        MUTANTS_PACKAGE,
+        &[bin.to_string()],
+        Show::Quiet,
+        None,
+    )
+    .await
+    .unwrap();
+    let exe = build.bins.get(bin).expect("the mutant builds").clone();
+    let exercise = catalog.exercise("amqp_subscribe").unwrap().clone();
+    let grade = tokio::spawn(async move {
+        netlings::grade::grade_program(
+            &exercise,
+            &exe,
+            &root,
+            common::seed(),
+            netlings::harness::Limits::default(),
+        )
+        .await
+    });
+    // Wait until the grade has declared something on the broker
+    // (rabbitmqctl takes a while to answer: each look is a pause).
+    let mut seen = Vec::new();
+    for _ in 0..30 {
+        seen = common::broker_names_of(std::process::id()).unwrap_or_default();
+        if !seen.is_empty() || grade.is_finished() {
+            break;
+        }
+    }
+    assert!(!seen.is_empty(), "the grade never declared anything");
+    assert!(
+        !grade.is_finished(),
+        "the grade ended before it could be cancelled"
+    );
+    grade.abort();
+    let _ = grade.await;
+    netlings::harness::cleanup::settle().await;
+    let left = common::broker_names_of(std::process::id()).unwrap_or_default();
+    assert!(
+        left.is_empty(),
+        "a cancelled grade left {left:?} on the broker"
+    );
+}

@@ -305,7 +305,7 @@ pub async fn grade(g: &Grading) -> Outcome {
         broker.publish("", &queue, format!("{last} {LONG_MS}").as_bytes()).await?;
         let is_last = |d: &Delivery| d.body_text().starts_with(&format!("{last} "));
         let victim = until(&workers, g.limits.io, &format!("a worker received task `{last}`"), |records| {
-            records.iter().position(|r| deliveries(r).iter().any(|d| is_last(d)))
+            records.iter().position(|r| deliveries(r).iter().any(is_last))
         })
         .await?;
         let (mid_task, label) = {

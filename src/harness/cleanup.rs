@@ -18,6 +18,8 @@ type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// Cleanups registered and not yet run, by id.
 static PENDING: Mutex<Vec<(u64, Job)>> = Mutex::new(Vec::new());
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+/// Cleanups of cancelled grades, running in tasks of their own.
+static RUNNING: Mutex<Vec<tokio::task::JoinHandle<()>>> = Mutex::new(Vec::new());
 
 /// How long cleanups may take before netlings gives up on them.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -63,10 +65,17 @@ pub fn spawn(ids: &[u64]) {
         return;
     }
     if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-        runtime.spawn(async move {
+        let task = runtime.spawn(async move {
             let _ = tokio::time::timeout(PATIENCE, futures_util::future::join_all(jobs)).await;
         });
+        RUNNING.lock().unwrap_or_else(|p| p.into_inner()).push(task);
     }
+}
+
+/// Waits until the cleanups of cancelled grades have run.
+pub async fn settle() {
+    let tasks: Vec<_> = std::mem::take(&mut *RUNNING.lock().unwrap_or_else(|p| p.into_inner()));
+    let _ = futures_util::future::join_all(tasks).await;
 }
 
 /// Runs every pending cleanup (Ctrl-C: netlings is about to exit).

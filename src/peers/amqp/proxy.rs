@@ -370,7 +370,7 @@ async fn note_program_method(
     let What::Method(method, _) = what else {
         return None;
     };
-    match method {
+    match method.as_ref() {
         AMQPClass::Confirm(confirm::AMQPMethod::Select(_)) => {
             lock(&conn.state).next_tag.entry(channel).or_insert(1);
         }
@@ -418,7 +418,7 @@ async fn broker_to_program(
         for frame in decoder.push(&buf[..n]) {
             let mut released = None;
             if let Some((channel, What::Method(method, _))) = &frame.event {
-                if let AMQPClass::Queue(queue::AMQPMethod::DeclareOk(ok)) = method {
+                if let AMQPClass::Queue(queue::AMQPMethod::DeclareOk(ok)) = method.as_ref() {
                     lock(&shared.declared).note_queue(ok.queue.as_str());
                 }
                 if confirms_held_publish(&shared, &conn, *channel, method) {

@@ -36,7 +36,7 @@ pub enum What {
     ProtocolHeader,
     /// A method; for publish, deliver, get-ok and return, with its content,
     /// recorded once the content is whole.
-    Method(AMQPClass, Option<Content>),
+    Method(Box<AMQPClass>, Option<Box<Content>>),
     /// Bytes that are not AMQP frames; the proxy relays the rest unread.
     Garbage(Vec<u8>),
     /// This side closed its end of the TCP connection.
@@ -81,7 +81,7 @@ impl Event {
 
     pub fn content(&self) -> Option<&Content> {
         match &self.what {
-            What::Method(_, c) => c.as_ref(),
+            What::Method(_, c) => c.as_deref(),
             _ => None,
         }
     }
@@ -149,7 +149,7 @@ impl Decoder {
                     self.partial.insert(channel, (method, None, 0, Vec::new()));
                     None
                 } else {
-                    Some((channel, What::Method(method, None)))
+                    Some((channel, What::Method(Box::new(method), None)))
                 }
             }
             AMQPFrame::Header(channel, header) => {
@@ -177,7 +177,10 @@ impl Decoder {
             properties: properties.unwrap_or_default(),
             body,
         };
-        Some((channel, What::Method(method, Some(content))))
+        Some((
+            channel,
+            What::Method(Box::new(method), Some(Box::new(content))),
+        ))
     }
 }
 
@@ -246,11 +249,11 @@ pub fn describe(what: &What) -> String {
                 "netlings passes the held confirm on".into()
             };
         }
-        What::Method(method, content) => (method, content.as_ref()),
+        What::Method(method, content) => (method, content.as_deref()),
     };
     let (method, content) = method;
     let name = method_name(method);
-    let fields = match method {
+    let fields = match method.as_ref() {
         AMQPClass::Basic(m) => match m {
             basic::AMQPMethod::Publish(p) => format!(
                 "exchange={} routing-key={} delivery-mode={}{}{}",
