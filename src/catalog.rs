@@ -1,8 +1,8 @@
 //! `exercises.toml` -> a typed, validated catalog.
 //!
-//! The curriculum is data: topics, the fourteen interview questions, and the
-//! exercises in learning order. Nothing else in netlings lists exercises by
-//! hand. Every mistake in the file is reported with its line and column.
+//! The curriculum is data: topics, the interview questions (the seed's
+//! fourteen and netlings' own), and the exercises in learning order.
+//! Nothing else in netlings lists exercises by hand. Every mistake in the file is reported with its line and column.
 
 use std::collections::HashSet;
 use std::fmt;

@@ -72,12 +72,12 @@ enum Command {
     },
     /// Answer a card's quiz in the terminal (the current card's by default)
     Quiz {
-        /// The question: q01 … q14 (or 1 … 14)
+        /// The question: q01 … q15 (or 1 … 15)
         question: Option<String>,
     },
     /// Show a card's model answer, once its quiz and exercises pass
     Answer {
-        /// The question: q01 … q14 (or 1 … 14)
+        /// The question: q01 … q15 (or 1 … 15)
         question: String,
         /// Show it even though the card is not done yet
         #[arg(long)]

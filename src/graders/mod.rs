@@ -41,6 +41,8 @@ pub mod ws_chat;
 pub mod ws_echo_server;
 pub mod ws_handshake;
 pub mod ws_ticker_client;
+pub mod xmlrpc_client;
+pub mod xmlrpc_server;
 
 macro_rules! graders {
     ($($name:ident),* $(,)?) => {
@@ -77,6 +79,8 @@ graders! {
     amqp_subscribe,
     amqp_work_queue,
     amqp_topic_routing,
+    xmlrpc_client,
+    xmlrpc_server,
 }
 
 /// Starts a TCP server under test on a fresh `NETLINGS_ADDR` (plus `env`)

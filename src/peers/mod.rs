@@ -6,3 +6,4 @@ pub mod http;
 pub mod tcp;
 pub mod udp;
 pub mod ws;
+pub mod xmlrpc;
