@@ -149,6 +149,7 @@ pub async fn grade(g: &Grading) -> Outcome {
                 && matches!(e.method(), Some(AMQPClass::Confirm(confirm::AMQPMethod::Select(_))))
         });
         if !confirmed {
+            proxy.retell(|e| e.from == Side::Program && e.method().is_some());
             return Err(Failure::fail(
                 "your program published without confirm.select on that channel: the broker never tells it whether a message was taken",
             )
@@ -168,6 +169,7 @@ pub async fn grade(g: &Grading) -> Outcome {
         for p in &publishes {
             let mode = p.content().and_then(|c| *c.properties.delivery_mode());
             if mode != Some(2) {
+                proxy.retell(|e| is_publish(e));
                 return Err(Failure::fail(format!(
                     "a message was published with delivery-mode={}: a transient message is lost when the broker restarts",
                     mode.map_or("none".to_string(), |m| m.to_string())

@@ -112,6 +112,21 @@ async fn until<T>(
     }
 }
 
+/// A check judged from the records: when it fails, its transcript retells
+/// the workers' basic.* methods (qos, consume, deliveries, acks).
+async fn retold<T>(
+    workers: &[Worker],
+    check: impl std::future::Future<Output = Result<T, Failure>>,
+) -> Result<T, Failure> {
+    let result = check.await;
+    if result.is_err() {
+        for w in workers {
+            w.proxy.retell(|e| e.basic().is_some());
+        }
+    }
+    result
+}
+
 pub async fn grade(g: &Grading) -> Outcome {
     let broker = g.check(CHECKS[0], Broker::connect(g)).await?;
     let queue = broker.name("tasks");
@@ -220,7 +235,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     let first_round: Vec<(String, u64)> = std::iter::once((long.clone(), LONG_MS))
         .chain(shorts.iter().map(|s| (s.clone(), SHORT_MS)))
         .collect();
-    g.check(CHECKS[4], async {
+    g.check(CHECKS[4], retold(&workers, async {
         for (task, ms) in &first_round {
             broker.publish("", &queue, format!("{task} {ms}").as_bytes()).await?;
         }
@@ -274,10 +289,10 @@ pub async fn grade(g: &Grading) -> Outcome {
             }
         }
         Ok(())
-    })
+    }))
     .await?;
 
-    g.check(CHECKS[5], async {
+    g.check(CHECKS[5], retold(&workers, async {
         for w in &workers {
             let all = w.deliveries();
             for d in &all {
@@ -298,7 +313,7 @@ pub async fn grade(g: &Grading) -> Outcome {
             }
         }
         Ok(())
-    })
+    }))
     .await?;
 
     g.check(CHECKS[6], async {

@@ -230,6 +230,21 @@ impl Proxy {
         let _ = tokio::time::timeout(Duration::from_secs(2), all_closed).await;
     }
 
+    /// Tells the record again, in the current check's transcript: the
+    /// events `which` picks (for a verdict reached from what crossed the
+    /// wire during earlier checks).
+    pub fn retell(&self, which: impl Fn(&Event) -> bool) {
+        for e in lock(&self.shared.log).iter().filter(|e| which(e)) {
+            let who = match e.from {
+                Side::Program => Who::Program,
+                Side::Broker => Who::Broker,
+            };
+            self.shared
+                .transcript
+                .said(who, Some(e.conn), describe(&e.what));
+        }
+    }
+
     /// Whether the program ever opened a connection to the proxy.
     pub fn connected(&self) -> bool {
         lock(&self.shared.log)
