@@ -9,11 +9,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use colored::Colorize;
 
-use crate::catalog::{Catalog, Exercise, Kind, Question};
-use crate::cli::{App, EXIT_FAIL};
+use crate::app::{App, EXIT_FAIL};
+use crate::catalog::{Catalog, Exercise, Question};
 use crate::quiz::{AnswerKey, Quiz, ask};
 use crate::state::State;
-use crate::watch::terminal;
+use crate::terminal;
 use crate::workspace::Workspace;
 
 /// "q3", "Q03", "3", "quiz_q03" -> the question `q03`.
@@ -42,7 +42,7 @@ pub fn quiz_of<'c>(catalog: &'c Catalog, question: &Question) -> Option<&'c Exer
     catalog
         .exercises
         .iter()
-        .find(|e| e.kind == Kind::Quiz && e.questions.contains(&question.id))
+        .find(|e| e.is_quiz() && e.questions.contains(&question.id))
 }
 
 /// Everything a card needs done (its exercises and its quiz) that is not.
@@ -103,9 +103,7 @@ pub async fn quiz(app: &App, question: Option<&str>) -> Result<ExitCode> {
 
     let mut state = app.state()?;
     if right == total {
-        if state.done.insert(exercise.name.clone()) {
-            app.save_state(&state)?;
-        }
+        app.mark_done(&mut state, [exercise.name.as_str()])?;
         crate::outln!(
             "{} {right}/{total} right. Your answers are in {rel}.",
             "✓".green().bold()

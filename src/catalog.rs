@@ -15,7 +15,7 @@ use toml::Spanned;
 /// What a learner's program is, seen from the grader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub enum ExerciseKind {
     /// Listens on `NETLINGS_ADDR`; reference clients connect to it.
     Server,
     /// Talks to a reference server at `NETLINGS_ADDR` and prints what it learnt.
@@ -62,13 +62,19 @@ pub struct Exercise {
     pub name: String,
     pub topic: String,
     pub questions: Vec<String>,
-    pub kind: Kind,
+    pub kind: ExerciseKind,
     pub hint: String,
     /// What the exercise teaches, one sentence (topic READMEs, `list`).
     pub summary: String,
     pub grader: String,
-    /// External services the grader needs (e.g. "rabbitmq").
-    pub needs: Vec<String>,
+}
+
+impl Exercise {
+    /// A quiz: an answer file, graded against the expected answers; every
+    /// other exercise is a program, built and graded on the wire.
+    pub fn is_quiz(&self) -> bool {
+        self.kind == ExerciseKind::Quiz
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -136,14 +142,12 @@ struct RawExercise {
     name: Spanned<String>,
     topic: Spanned<String>,
     questions: Spanned<Vec<String>>,
-    kind: Kind,
+    kind: ExerciseKind,
     hint: String,
     #[serde(default)]
     summary: String,
     #[serde(default)]
     grader: Option<Spanned<String>>,
-    #[serde(default)]
-    needs: Vec<String>,
 }
 
 /// Position of a byte offset as (line, column), both 1-based.
@@ -291,7 +295,7 @@ impl Catalog {
             }
             let grader = match (e.grader, e.kind) {
                 (Some(g), _) => g.into_inner(),
-                (None, Kind::Quiz) => QUIZ_GRADER.to_string(),
+                (None, ExerciseKind::Quiz) => QUIZ_GRADER.to_string(),
                 (None, _) => name.clone(),
             };
             exercises.push(Exercise {
@@ -302,7 +306,6 @@ impl Catalog {
                 hint: e.hint.trim().to_string(),
                 summary: e.summary.trim().to_string(),
                 grader,
-                needs: e.needs,
             });
         }
         if exercises.is_empty() {
@@ -338,8 +341,9 @@ impl Catalog {
                     line,
                     column,
                     message: format!(
-                        "exercise `{}` uses grader `{}`, which netlings does not have",
-                        e.name, e.grader
+                        "exercise `{}` uses grader `{}`, which netlings does not have \
+                         (a grader is src/graders/{}.rs, registered by `cargo run -q -- dev sync`)",
+                        e.name, e.grader, e.grader
                     ),
                 });
             }
@@ -432,7 +436,7 @@ hint = "loop"
     fn parses_a_good_catalog() {
         let c = parse(GOOD).unwrap();
         assert_eq!(c.exercises[0].grader, "tcp_echo_server");
-        assert_eq!(c.exercises[0].kind, Kind::Server);
+        assert_eq!(c.exercises[0].kind, ExerciseKind::Server);
     }
 
     #[test]

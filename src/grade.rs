@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::cargo::{self, Build, Show};
-use crate::catalog::{Exercise, Kind};
+use crate::catalog::Exercise;
 use crate::graders;
-use crate::harness::{Failure, Grading, Limits};
+use crate::harness::{COMPILES, FINISHES_IN_TIME, Failure, Grading, HAS_A_GRADER, Limits};
 use crate::quiz::{AnswerKey, Quiz, Verdict};
 use crate::report::{Check, ExerciseReport, Status};
 use crate::workspace::Workspace;
@@ -70,7 +70,7 @@ pub async fn grade_program(
     match graders::lookup(&exercise.grader) {
         None => {
             g.record_failure(
-                "grader",
+                HAS_A_GRADER,
                 Failure::error(format!(
                     "netlings has no grader named `{}`",
                     exercise.grader
@@ -80,12 +80,12 @@ pub async fn grade_program(
             .await
         }
         Some(grader) => {
-            if tokio::time::timeout(limits.exercise, grader(&g))
+            if tokio::time::timeout(limits.exercise, (grader.grade)(&g))
                 .await
                 .is_err()
             {
                 g.record_failure(
-                    "finishes within the exercise's deadline",
+                    FINISHES_IN_TIME,
                     Failure::timeout(format!(
                         "grading took longer than {} s in all, so netlings stopped it",
                         limits.exercise.as_secs()
@@ -122,7 +122,7 @@ pub fn report(
 /// The "compiles" check of one bin, from a build of many.
 fn compile_check(build: &Build, bin: &str, show: Show, took: Duration) -> Check {
     if build.bins.contains_key(bin) {
-        return Check::passed("compiles", took);
+        return Check::passed(COMPILES, took);
     }
     let message = match (build.errors.get(bin), show) {
         (Some(_), Show::Live { .. }) => {
@@ -144,7 +144,7 @@ fn compile_check(build: &Build, bin: &str, show: Show, took: Duration) -> Check 
     Check {
         status: Status::Fail,
         message,
-        ..Check::passed("compiles", took)
+        ..Check::passed(COMPILES, took)
     }
 }
 
@@ -163,7 +163,7 @@ pub async fn build_and_grade(
     let programs: Vec<String> = exercises
         .iter()
         .zip(&bins)
-        .filter(|(e, _)| e.kind != Kind::Quiz)
+        .filter(|(e, _)| !e.is_quiz())
         .map(|(_, b)| b.clone())
         .collect();
     // Quizzes need no build; a run of quizzes alone never calls cargo.
@@ -195,7 +195,7 @@ pub async fn build_and_grade(
         let root = root.to_path_buf();
         let options = options.clone();
         tasks.spawn(async move {
-            if exercise.kind == Kind::Quiz {
+            if exercise.is_quiz() {
                 let graded = grade_quiz(&exercise, &root, options.which, options.seed);
                 if let Some(tx) = &options.reports {
                     let _ = tx.send(graded.clone());

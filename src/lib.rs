@@ -1,8 +1,10 @@
 //! netlings: network programming exercises in Rust, graded on the wire.
 //!
-//! The split (see DESIGN.md): [`catalog`] is the curriculum as data;
-//! [`harness`] runs programs and owns their processes; [`peers`] speak the
-//! protocols; [`graders`] decide what is judged; [`report`] shows it.
+//! The split (ARCHITECTURE.md, at the root of the repository, is the map):
+//! [`catalog`] is the curriculum as data; [`harness`] runs programs and
+//! owns their processes; [`peers`] speak the protocols; [`graders`] decide
+//! what is judged; [`report`] shows it; [`cli`] dispatches to [`commands`],
+//! [`cards`], [`watch`] and [`dev`], which work on an [`app::App`].
 
 /// `print!` to stdout that ignores a closed pipe (`netlings list | head`):
 /// the output is not wanted any more, which is no reason to panic.
@@ -27,10 +29,12 @@ macro_rules! outln {
     }};
 }
 
+pub mod app;
 pub mod cards;
 pub mod cargo;
 pub mod catalog;
 pub mod cli;
+pub mod commands;
 pub mod dev;
 pub mod fastbuild;
 pub mod grade;
@@ -40,5 +44,6 @@ pub mod peers;
 pub mod quiz;
 pub mod report;
 pub mod state;
+pub mod terminal;
 pub mod watch;
 pub mod workspace;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::catalog::{Catalog, Exercise, Kind};
+use crate::catalog::{Catalog, Exercise};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/stubs.rs"));
@@ -46,9 +46,10 @@ impl Workspace {
 
     /// The file the learner edits, relative to the root.
     pub fn exercise_rel(exercise: &Exercise) -> PathBuf {
-        let file = match exercise.kind {
-            Kind::Quiz => format!("{}.toml", exercise.name),
-            _ => format!("{}.rs", exercise.name),
+        let file = if exercise.is_quiz() {
+            format!("{}.toml", exercise.name)
+        } else {
+            format!("{}.rs", exercise.name)
         };
         Path::new("exercises").join(&exercise.topic).join(file)
     }

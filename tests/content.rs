@@ -11,8 +11,8 @@ mod common;
 
 use std::path::Path;
 
-use netlings::catalog::{Catalog, Kind};
-use netlings::quiz::{Answer, AnswerKey, Kind as ItemKind, Quiz};
+use netlings::catalog::Catalog;
+use netlings::quiz::{Answer, AnswerKey, ItemKind, Quiz};
 use netlings::workspace::Workspace;
 
 /// At most this share of single-choice items may have their answer as the
@@ -42,7 +42,7 @@ fn all_items() -> Vec<Keyed> {
     let root = common::repo_root();
     let catalog = Catalog::load(&root).unwrap();
     let mut items = Vec::new();
-    for exercise in catalog.exercises.iter().filter(|e| e.kind == Kind::Quiz) {
+    for exercise in catalog.exercises.iter().filter(|e| e.is_quiz()) {
         let rel = Workspace::exercise_rel(exercise);
         let quiz = Quiz::parse(&rel, &std::fs::read_to_string(root.join(&rel)).unwrap())
             .unwrap_or_else(|e| panic!("{e}"));

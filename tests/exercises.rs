@@ -1,12 +1,14 @@
-//! Every solution passes its grader; every untouched stub fails it, with
-//! the message its TODO is about. Quizzes too: the expected answers pass,
-//! the untouched (empty) answer file fails as unanswered.
+//! Every solution passes its grader, running every check its CHECKS list;
+//! every untouched stub fails it, with the message its TODO is about.
+//! Quizzes too: the expected answers pass, the untouched (empty) answer
+//! file fails as unanswered.
 
 mod common;
 
 use netlings::cargo::Show;
-use netlings::catalog::{Catalog, Exercise, Kind};
+use netlings::catalog::{Catalog, Exercise};
 use netlings::grade::{Options, Which, build_and_grade};
+use netlings::graders::lookup;
 use netlings::report::Status;
 use netlings::workspace::Workspace;
 
@@ -36,11 +38,20 @@ async fn every_solution_passes() {
         .unwrap();
     // Without a broker the RabbitMQ exercises cannot be graded (said loudly).
     let broker = common::broker_up();
-    let failed: Vec<String> = reports
+    let mut failed: Vec<String> = reports
         .iter()
         .filter(|r| r.status != Status::Pass && (broker || r.status != Status::Unavailable))
         .map(netlings::report::human::exercise)
         .collect();
+    // A grade that passes runs every check its grader's CHECKS list, in order.
+    for (exercise, report) in catalog.exercises.iter().zip(&reports) {
+        if let Some(grader) = lookup(&exercise.grader)
+            && report.status == Status::Pass
+            && let Err(e) = grader.ran_all(&report.checks)
+        {
+            failed.push(e);
+        }
+    }
     assert!(
         failed.is_empty(),
         "solutions failing:\n{}",
@@ -70,7 +81,7 @@ async fn every_stub_fails_with_the_message_of_its_todo() {
             continue;
         }
         let source = std::fs::read_to_string(root.join(Workspace::exercise_rel(exercise))).unwrap();
-        if exercise.kind == Kind::Quiz {
+        if exercise.is_quiz() {
             let unanswered = report
                 .checks
                 .iter()
@@ -97,6 +108,10 @@ async fn every_stub_fails_with_the_message_of_its_todo() {
                     exercise.name
                 )
             });
+        let grader = lookup(&exercise.grader).expect("every program has a grader");
+        if let Err(e) = grader.ran_in_order(&report.checks) {
+            problems.push(format!("{}: {e}", exercise.name));
+        }
         let Some(failed) = report.checks.iter().find(|c| c.status != Status::Pass) else {
             problems.push(format!("{}: the untouched stub PASSES", exercise.name));
             continue;

@@ -2,7 +2,8 @@
 //! ones) under tests/mutants/ that must fail with the check that names their
 //! bug, within their deadline, leaving no process behind. And by variants:
 //! correct programs written differently from the solution (tokio for
-//! threads, std for a crate, blocking for async), which must pass.
+//! threads, std for a crate, blocking for async), which must pass. Every
+//! grade runs its checks as its grader's CHECKS list them, in order.
 
 mod common;
 
@@ -13,6 +14,7 @@ use netlings::cargo::{Show, build_package};
 use netlings::catalog::Catalog;
 use netlings::dev::{MUTANTS_PACKAGE, Mutant, mutants, variants};
 use netlings::grade::grade_program;
+use netlings::graders::lookup;
 use netlings::harness::Limits;
 use netlings::report::Status;
 
@@ -93,13 +95,17 @@ async fn judge(
     if !broker && report.status == Status::Unavailable {
         return Ok(());
     }
+    let grader = lookup(&exercise.grader).ok_or_else(|| format!("{}: no grader", m.bin))?;
     let failed = report
         .checks
         .iter()
         .find(|c| c.status != Status::Pass)
         .ok_or_else(|| format!("{} ({}) PASSED {}'s grader", m.bin, m.bug, m.of))?;
-    let expected: Vec<&str> = m.fails.split(" | ").map(str::trim).collect();
+    let expected = m.failing_checks();
     let mut problems = Vec::new();
+    if let Err(e) = grader.ran_in_order(&report.checks) {
+        problems.push(e);
+    }
     if !expected.iter().any(|e| failed.name.starts_with(e)) {
         problems.push(format!(
             "failed at `{}` instead of `{}`",
@@ -165,15 +171,22 @@ async fn every_variant_passes() {
                     ));
                 };
                 let report = grade_program(exercise, exe, root, seed, Limits::default()).await;
-                let skipped = !broker && report.status == Status::Unavailable;
-                (report.status != Status::Pass && !skipped).then(|| {
-                    format!(
+                if !broker && report.status == Status::Unavailable {
+                    return None;
+                }
+                if report.status != Status::Pass {
+                    return Some(format!(
                         "{} ({}) is correct but FAILED:\n{}",
                         v.bin,
                         v.how,
                         netlings::report::human::exercise(&report)
-                    )
-                })
+                    ));
+                }
+                let grader = lookup(&exercise.grader)?;
+                grader
+                    .ran_all(&report.checks)
+                    .err()
+                    .map(|e| format!("{} ({}): {e}", v.bin, v.how))
             }
         })
         .buffer_unordered(3)

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use amq_protocol::protocol::{AMQPClass, basic, channel, confirm, exchange};
 
-use super::{client_exit, expect_printed, expect_success};
+use crate::harness::expect::{expect_exit, expect_printed, expect_success};
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::amqp::Broker;
 use crate::peers::amqp::wire::{Event, Side, What};
@@ -226,7 +226,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check(CHECKS[6], async {
-        let status_known = client_exit(&mut program, g.limits.io, "its last confirm").await;
+        let status_known = expect_exit(&mut program, g.limits.io, "its last confirm").await;
         let mut got = Vec::new();
         while got.len() <= n {
             match broker.get(&queue).await? {
@@ -248,7 +248,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check(CHECKS[7], async {
-        let status = client_exit(&mut program, g.limits.io, "its last confirm").await?;
+        let status = expect_exit(&mut program, g.limits.io, "its last confirm").await?;
         expect_printed(&program, &format!("confirmed {n}"))?;
         expect_success(&program, status)
     })

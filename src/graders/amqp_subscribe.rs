@@ -9,7 +9,7 @@
 
 use amq_protocol::protocol::{AMQPClass, exchange, queue};
 
-use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::expect::{expect_exit, expect_success};
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::amqp::proxy::Proxy;
 use crate::peers::amqp::record::{deliveries, queue_declaration, refusal};
@@ -149,7 +149,7 @@ pub async fn grade(g: &Grading) -> Outcome {
         }
         let printed: Vec<Vec<String>> = copies
             .iter()
-            .map(|c| stdout_lines(&c.program))
+            .map(|c| c.program.stdout_lines())
             .collect();
         for (c, lines) in copies.iter().zip(&printed) {
             let missing: Vec<&String> = messages.iter().filter(|m| !lines.contains(m)).collect();
@@ -260,14 +260,14 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check(CHECKS[7], async {
         for c in copies.iter_mut() {
-            let status = client_exit(
+            let status = expect_exit(
                 &mut c.program,
                 g.limits.io,
                 &format!("netlings published END ({})", c.label),
             )
             .await
             .map_err(|f| f.because("leave the consume loop when the body is END"))?;
-            if stdout_lines(&c.program).iter().any(|l| l.trim() == "END") {
+            if c.program.stdout_lines().iter().any(|l| l.trim() == "END") {
                 return Err(Failure::fail(format!(
                     "{} printed END; it only ends the stream",
                     c.label

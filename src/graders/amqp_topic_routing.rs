@@ -10,7 +10,7 @@
 
 use amq_protocol::protocol::{AMQPClass, exchange, queue};
 
-use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::expect::{expect_exit, expect_success};
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::amqp::record::{queue_declaration, refusal, reply_to};
 use crate::peers::amqp::wire::{Event, Side};
@@ -164,7 +164,7 @@ pub async fn grade(g: &Grading) -> Outcome {
         }
         broker.publish(&exchange, &format!("{a}.end"), b"END").await?;
         let _ = program.wait(g.limits.io).await;
-        let printed = stdout_lines(&program);
+        let printed = program.stdout_lines();
         let shown: Vec<String> = sent
             .iter()
             .map(|(k, body)| {
@@ -233,10 +233,10 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check(CHECKS[6], async {
-        let status = client_exit(&mut program, g.limits.io, "netlings published END")
+        let status = expect_exit(&mut program, g.limits.io, "netlings published END")
             .await
             .map_err(|f| f.because("leave the consume loop when the body is END"))?;
-        if stdout_lines(&program).iter().any(|l| l.trim() == "END") {
+        if program.stdout_lines().iter().any(|l| l.trim() == "END") {
             return Err(Failure::fail(
                 "your program printed END; it only ends the stream",
             ));

@@ -14,8 +14,7 @@ use std::time::Duration;
 
 use amq_protocol::protocol::{AMQPClass, basic, queue};
 
-use super::stdout_lines;
-use crate::harness::process::describe_exit;
+use crate::harness::crash::describe_exit;
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::amqp::proxy::Proxy;
 use crate::peers::amqp::record::{Delivery, deliveries, refusal};
@@ -52,7 +51,8 @@ impl Worker {
     }
 
     fn done_lines(&self, id: &str) -> usize {
-        stdout_lines(&self.program)
+        self.program
+            .stdout_lines()
             .iter()
             .filter(|l| l.trim() == format!("done {id}"))
             .count()
@@ -98,9 +98,11 @@ async fn until<T>(
                 }
                 let stderr = workers.iter().find(|w| w.label == label).map(|w| w.program.stderr_text()).unwrap_or_default();
                 let exit = describe_exit(status, &stderr);
-                return Err(Failure::fail(format!("{label} {} before {what}", exit.summary))
+                let mut failure = Failure::fail(format!("{label} {} before {what}", exit.summary))
                     .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default())
-                    .because("a worker runs until it is stopped: it keeps consuming, also when the queue is empty"));
+                    .because("a worker runs until it is stopped: it keeps consuming, also when the queue is empty");
+                failure.tells_exit = true;
+                return Err(failure);
             }
             () = tokio::time::sleep_until(deadline) => {
                 return Err(Failure::timeout(format!(

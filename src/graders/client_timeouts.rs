@@ -7,8 +7,16 @@
 
 use std::time::{Duration, Instant};
 
-use super::{accept_client, client_exit, expect_printed, expect_success};
+use crate::harness::expect::{expect_exit, expect_failure_status, expect_printed, expect_success};
+use crate::harness::net::listen;
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
+use crate::peers::tcp::Conn;
+
+pub const CHECKS: &[&str] = &[
+    "connects and sends `PING`",
+    "prints the reply of a server that answers in time",
+    "gives up after NETLINGS_TIMEOUT_MS (600 ms) when the server never answers",
+];
 
 const SLACK: Duration = Duration::from_secs(3);
 
@@ -21,7 +29,7 @@ async fn answered(g: &Grading) -> Outcome {
     let token = g.rng(|r| r.word(10));
     let (mut program, mut conn) = g
         .check("connects and sends `PING`", async {
-            let listener = super::listen().await?;
+            let listener = listen().await?;
             let program = g.start(&[
                 (
                     "NETLINGS_ADDR",
@@ -31,7 +39,7 @@ async fn answered(g: &Grading) -> Outcome {
                 ),
                 ("NETLINGS_TIMEOUT_MS", "3000".to_string()),
             ])?;
-            let mut conn = accept_client(g, &program, &listener, "NETLINGS_ADDR").await?;
+            let mut conn = Conn::accept(g, &program, &listener, "NETLINGS_ADDR").await?;
             let line = conn.recv_line("the PING line").await?;
             expect_bytes(
                 "the request",
@@ -46,7 +54,7 @@ async fn answered(g: &Grading) -> Outcome {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let reply = format!("PONG {token}\n");
         conn.send(reply.as_bytes()).await?;
-        let status = client_exit(&mut program, g.limits.io, "netlings answered").await?;
+        let status = expect_exit(&mut program, g.limits.io, "netlings answered").await?;
         expect_printed(&program, reply.trim())?;
         expect_success(&program, status)
     })
@@ -59,16 +67,16 @@ async fn never_answered(g: &Grading) -> Outcome {
     g.check(
         &format!("gives up after NETLINGS_TIMEOUT_MS ({} ms) when the server never answers", timeout.as_millis()),
         async {
-            let listener = super::listen().await?;
+            let listener = listen().await?;
             let mut program = g.start(&[
                 ("NETLINGS_ADDR", listener.local_addr().map_or(String::new(), |a| a.to_string())),
                 ("NETLINGS_TIMEOUT_MS", timeout.as_millis().to_string()),
             ])?;
-            let mut conn = accept_client(g, &program, &listener, "NETLINGS_ADDR").await?;
+            let mut conn = Conn::accept(g, &program, &listener, "NETLINGS_ADDR").await?;
             let accepted = Instant::now();
             let _ = conn.recv_line("the PING line").await?;
             g.transcript.event(Some(conn.id), "netlings reads the PING and never answers");
-            let status = client_exit(&mut program, timeout + SLACK, "its connection was accepted")
+            let status = expect_exit(&mut program, timeout + SLACK, "its connection was accepted")
                 .await
                 .map_err(|f| {
                     f.because(format!(
@@ -86,9 +94,7 @@ async fn never_answered(g: &Grading) -> Outcome {
                 )));
             }
             expect_printed(&program, "timeout")?;
-            if status.success() {
-                return Err(Failure::fail("your program exited with status 0 after a timeout: a failure must exit non-zero"));
-            }
+            expect_failure_status(status, "after a timeout")?;
             drop(conn);
             Ok(())
         },

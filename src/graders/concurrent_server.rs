@@ -8,12 +8,17 @@
 
 use std::time::{Duration, Instant};
 
-use tokio::io::AsyncWriteExt;
-
-use super::line_protocol::{expect_reply, random_request};
-use super::start_tcp_server;
 use crate::harness::{Failure, Grading, Outcome};
-use crate::peers::tcp::Conn;
+use crate::peers::calculator::{Request, ask};
+use crate::peers::tcp::{self, Conn};
+
+pub const CHECKS: &[&str] = &[
+    "listens on NETLINGS_ADDR",
+    "serves 10 clients, last first, while another trickles a request that never ends",
+    "listens on NETLINGS_ADDR",
+    "closes a connection idle for NETLINGS_IDLE_TIMEOUT_MS (800 ms), not before",
+    "keeps open a connection that talks more often than the timeout",
+];
 
 /// Idle timeout of the first run: never reached while it is graded.
 const FAR_AWAY_MS: u64 = 120_000;
@@ -27,8 +32,10 @@ pub async fn grade(g: &Grading) -> Outcome {
 }
 
 async fn concurrency(g: &Grading) -> Outcome {
-    let (program, addr, slowloris) =
-        start_tcp_server(g, &[("NETLINGS_IDLE_TIMEOUT_MS", FAR_AWAY_MS.to_string())]).await?;
+    let env = [("NETLINGS_IDLE_TIMEOUT_MS", FAR_AWAY_MS.to_string())];
+    let (program, addr, slowloris) = g
+        .check("listens on NETLINGS_ADDR", tcp::start_server(g, &env))
+        .await?;
     let run = g.run_command(&[
         ("NETLINGS_ADDR", "127.0.0.1:7000"),
         ("NETLINGS_IDLE_TIMEOUT_MS", "60000"),
@@ -41,38 +48,21 @@ async fn concurrency(g: &Grading) -> Outcome {
             let slow_id = slowloris.id;
             // The slowloris: a request that never ends, one digit at a time,
             // so the connection is never idle and never complete.
-            let mut stream = slowloris.into_stream();
-            let trickle = tokio::spawn(async move {
-                let _ = stream.write_all(b"ADD 1 ").await;
-                loop {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    if stream.write_all(b"9").await.is_err() {
-                        return;
-                    }
-                }
-            });
-            g.transcript.event(Some(slow_id), "netlings sends `ADD 1 ` and then one digit every 100 ms, never a newline");
-            let result = async {
-                let mut clients = Vec::new();
-                for _ in 0..CLIENTS {
-                    clients.push(Conn::connect(g, addr).await?);
-                }
-                for client in clients.iter_mut().rev() {
-                    let request = g.rng(random_request);
-                    client.send(request.line.as_bytes()).await?;
-                    expect_reply(client, &request).await.map_err(|f| {
-                        f.because(format!(
-                            "connection #{slow_id} was busy sending a request that never ends: a server that \
-                             serves one connection at a time is stuck on it, and every other client waits. \
-                             Give each connection its own thread or task."
-                        ))
-                    })?;
-                }
-                Ok(())
+            let _trickle = slowloris.trickle(b"ADD 1 ", b"9", Duration::from_millis(100));
+            let mut clients = Vec::new();
+            for _ in 0..CLIENTS {
+                clients.push(Conn::connect(g, addr).await?);
             }
-            .await;
-            trickle.abort();
-            result
+            for client in clients.iter_mut().rev() {
+                ask(client, &g.rng(Request::random)).await.map_err(|f| {
+                    f.because(format!(
+                        "connection #{slow_id} was busy sending a request that never ends: a server that \
+                         serves one connection at a time is stuck on it, and every other client waits. \
+                         Give each connection its own thread or task."
+                    ))
+                })?;
+            }
+            Ok(())
         },
     )
     .await?;
@@ -82,8 +72,10 @@ async fn concurrency(g: &Grading) -> Outcome {
 
 async fn idle_timeout(g: &Grading) -> Outcome {
     let idle = Duration::from_millis(IDLE_MS);
-    let (program, addr, mut quiet) =
-        start_tcp_server(g, &[("NETLINGS_IDLE_TIMEOUT_MS", IDLE_MS.to_string())]).await?;
+    let env = [("NETLINGS_IDLE_TIMEOUT_MS", IDLE_MS.to_string())];
+    let (program, addr, mut quiet) = g
+        .check("listens on NETLINGS_ADDR", tcp::start_server(g, &env))
+        .await?;
     let run = g.run_command(&[
         ("NETLINGS_ADDR", "127.0.0.1:7000"),
         ("NETLINGS_IDLE_TIMEOUT_MS", "3000"),
@@ -95,9 +87,7 @@ async fn idle_timeout(g: &Grading) -> Outcome {
     g.check(
         &format!("closes a connection idle for NETLINGS_IDLE_TIMEOUT_MS ({IDLE_MS} ms), not before"),
         async {
-            let request = g.rng(random_request);
-            quiet.send(request.line.as_bytes()).await?;
-            expect_reply(&mut quiet, &request).await?;
+            ask(&mut quiet, &g.rng(Request::random)).await?;
             let since = Instant::now();
             g.transcript.event(Some(quiet.id), "netlings stays silent");
             let slack = Duration::from_secs(3);
@@ -131,9 +121,7 @@ async fn idle_timeout(g: &Grading) -> Outcome {
         // that times out the connection's whole life (not its silences)
         // closes it midway.
         while started.elapsed() < idle * 2 {
-            let request = g.rng(random_request);
-            busy.send(request.line.as_bytes()).await?;
-            expect_reply(&mut busy, &request).await.map_err(|f| {
+            ask(&mut busy, &g.rng(Request::random)).await.map_err(|f| {
                 f.because(format!(
                     "this connection was never silent for {IDLE_MS} ms: the timeout is for idleness, \
                      so each request restarts it"

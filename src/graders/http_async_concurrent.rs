@@ -11,9 +11,17 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::expect::{expect_exit, expect_success};
 use crate::harness::{Failure, Grading, Outcome};
-use crate::peers::http::{Log, Reply, Server};
+use crate::peers::http::{Log, Reply, Request, Server};
+
+pub const CHECKS: &[&str] = &[
+    "fetches the sensor list: GET /v1/sensors",
+    "fetches all 20 readings",
+    "keeps at least 5 requests in flight at once",
+    "keeps at most NETLINGS_MAX_IN_FLIGHT (8) requests in flight at once",
+    "prints every reading as `<id> <celsius>` and exits with status 0",
+];
 
 const SENSORS: usize = 20;
 /// How long each reading takes: long enough that a bounded fan-out has
@@ -30,7 +38,7 @@ fn reading_path(id: &str) -> String {
 }
 
 /// The reading requests, in order of arrival.
-fn readings(log: &Log) -> Vec<&crate::peers::http::Request> {
+fn readings(log: &Log) -> Vec<&Request> {
     log.requests
         .iter()
         .filter(|r| r.path.ends_with("/reading"))
@@ -167,8 +175,8 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check("prints every reading as `<id> <celsius>` and exits with status 0", async {
-        let status = client_exit(&mut program, g.limits.io, "its last reading was answered").await?;
-        let lines = stdout_lines(&program);
+        let status = expect_exit(&mut program, g.limits.io, "its last reading was answered").await?;
+        let lines = program.stdout_lines();
         let missing: Vec<String> = sensors
             .iter()
             .filter(|(id, tenths)| !lines.iter().any(|l| says_reading(l, id, *tenths)))

@@ -7,9 +7,16 @@
 //! and `temperature_c` in each forecast entry, which come first): only a
 //! program that decodes the structure prints the right number.
 
-use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::expect::{expect_exit, expect_line, expect_success};
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::http::{Reply, Request, Server};
+
+pub const CHECKS: &[&str] = &[
+    "sends GET /v1/weather/<NETLINGS_CITY>",
+    "sends the header `Accept: application/json`",
+    "sends a `User-Agent` header",
+    "prints current.temperature_c and exits with status 0",
+];
 
 /// Cities the API knows: the slug in the URL, the name in the answer.
 const CITIES: &[(&str, &str, &str)] = &[
@@ -142,7 +149,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     let path = format!("/v1/weather/{}", report.slug);
 
     let (server, mut program, first) = g
-        .check(&format!("sends GET {path}"), async {
+        .check("sends GET /v1/weather/<NETLINGS_CITY>", async {
             let server = Server::start(g).await?;
             let body = report.body.clone();
             server.handle(&path, move |request, _| answer(request, &body));
@@ -207,15 +214,15 @@ pub async fn grade(g: &Grading) -> Outcome {
     g.check(
         "prints current.temperature_c and exits with status 0",
         async {
-            let status = client_exit(&mut program, g.limits.io, "netlings answered").await?;
-            let lines = stdout_lines(&program);
-            if !lines.iter().any(|l| says_number(l, report.temperature)) {
-                let mut failure = Failure::mismatch(
-                    "your program did not print current.temperature_c on a line of its own",
-                    "your program's output",
-                    format!("{}\n", tenths(report.temperature)),
-                    program.stdout_bytes(),
-                );
+            let status = expect_exit(&mut program, g.limits.io, "netlings answered").await?;
+            expect_line(
+                &program,
+                "current.temperature_c",
+                &tenths(report.temperature),
+                |l| says_number(l, report.temperature),
+            )
+            .map_err(|mut failure| {
+                let lines = program.stdout_lines();
                 for (field, value) in &report.others {
                     if lines.iter().any(|l| says_number(l, *value)) {
                         failure = failure.and(format!(
@@ -224,12 +231,12 @@ pub async fn grade(g: &Grading) -> Outcome {
                         ));
                     }
                 }
-                return Err(failure.because(
-                "decode the body into structs that mirror it (#[derive(Deserialize)]) and print \
-                 report.current.temperature_c: searching the text for a field name finds the \
-                 first one with that name, wherever it is",
-            ));
-            }
+                failure.because(
+                    "decode the body into structs that mirror it (#[derive(Deserialize)]) and print \
+                     report.current.temperature_c: searching the text for a field name finds the \
+                     first one with that name, wherever it is",
+                )
+            })?;
             expect_success(&program, status)
         },
     )

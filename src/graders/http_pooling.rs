@@ -7,9 +7,16 @@
 
 use serde_json::json;
 
-use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::expect::{expect_exit, expect_line, expect_success};
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::http::{Log, Reply, Request, Server, plural};
+
+pub const CHECKS: &[&str] = &[
+    "fetches the first page: GET /v1/events",
+    "follows `next` through all 30 pages",
+    "reuses its connections: 30 requests over at most 10 TCP connections",
+    "prints the number of events and exits with status 0",
+];
 
 const PAGES: usize = 30;
 /// One pool, reused, needs one connection - but not always only one: when
@@ -152,19 +159,11 @@ pub async fn grade(g: &Grading) -> Outcome {
         "prints the number of events and exits with status 0",
         async {
             let status =
-                client_exit(&mut program, g.limits.io, "the last page was answered").await?;
-            if !stdout_lines(&program)
-                .iter()
-                .any(|l| l.trim() == total.to_string())
-            {
-                return Err(Failure::mismatch(
-                    "your program did not print the number of events on a line of its own",
-                    "your program's output",
-                    format!("{total}\n"),
-                    program.stdout_bytes(),
-                )
-                .because("count the events of every page, the first and the last included"));
-            }
+                expect_exit(&mut program, g.limits.io, "the last page was answered").await?;
+            let total = total.to_string();
+            expect_line(&program, "the number of events", &total, |l| l == total).map_err(|f| {
+                f.because("count the events of every page, the first and the last included")
+            })?;
             expect_success(&program, status)
         },
     )

@@ -11,14 +11,27 @@
 //! Gaps are judged loosely: never shorter than asked, growing overall by at
 //! least half the ideal factor; a loaded machine only ever makes them longer.
 
+use std::process::ExitStatus;
 use std::time::Duration;
 
 use serde_json::json;
 
-use super::{client_exit, expect_success, stdout_lines};
-use crate::harness::process::describe_exit;
+use crate::harness::expect::{
+    ended_early, expect_exit, expect_failure_status, expect_line, expect_success,
+};
 use crate::harness::{Failure, Grading, Outcome, Program};
-use crate::peers::http::{Log, Reply, Server};
+use crate::peers::http::{Ended, Reply, Server, expect_printed_json};
+
+pub const CHECKS: &[&str] = &[
+    "sends GET /v1/orders/<NETLINGS_ORDER>",
+    "retries after a 503 Service Unavailable",
+    "backs off exponentially: waits 100, 200, 400 ms between attempts",
+    "prints the order after the 200 and exits with status 0",
+    "honours `Retry-After: 1` after a 429 Too Many Requests",
+    "prints the order after the 429 and exits with status 0",
+    "does not retry a 404 Not Found: prints `error: 404 …`, exits non-zero",
+    "gives up after NETLINGS_MAX_ATTEMPTS attempts: prints `gave up after <n> attempts`, exits non-zero",
+];
 
 /// `NETLINGS_BASE_DELAY_MS`: the first backoff; each next one doubles.
 const BASE: Duration = Duration::from_millis(100);
@@ -29,6 +42,10 @@ const RETRY_AFTER_SECS: u64 = 1;
 /// How much longer than asked a wait may be before it counts as wrong.
 const SLACK: Duration = Duration::from_secs(2);
 
+const EXPONENTIAL: &str = "double the wait after every failed attempt: \
+NETLINGS_BASE_DELAY_MS × 2^(attempt - 1), e.g. `delay *= 2` in the loop - \
+a constant pause keeps hammering a server that is struggling";
+
 /// One run: a server scripted for one order, and the program fetching it.
 struct Run {
     server: Server,
@@ -36,39 +53,105 @@ struct Run {
     path: String,
 }
 
+impl Run {
+    /// The API answers `replies` in turn for a fresh order; the program is
+    /// started with `max_attempts`. Waits for its first request.
+    async fn start(
+        g: &Grading,
+        order: &str,
+        max_attempts: usize,
+        replies: Vec<Reply>,
+    ) -> Result<Run, Failure> {
+        let path = format!("/v1/orders/{order}");
+        let server = Server::start(g).await?;
+        server.sequence(&path, replies);
+        let mut env = server.client_env();
+        env.push(("NETLINGS_ORDER", order.to_string()));
+        env.push(("NETLINGS_MAX_ATTEMPTS", max_attempts.to_string()));
+        env.push(("NETLINGS_BASE_DELAY_MS", BASE.as_millis().to_string()));
+        let program = g.start(&env)?;
+        server
+            .expect_first_get(g, &program, &path)
+            .await
+            .map_err(|f| {
+                f.because("the URL is NETLINGS_BASE_URL, then `/v1/orders/`, then NETLINGS_ORDER")
+            })?;
+        Ok(Run {
+            server,
+            program,
+            path,
+        })
+    }
+
+    /// How many attempts the server has seen.
+    fn attempts(&self) -> usize {
+        self.server.log().on_path(&self.path).len()
+    }
+
+    /// Waits for attempt `n`, at most `within`.
+    async fn expect_attempt(&self, n: usize, within: Duration) -> Result<(), Failure> {
+        self.server
+            .expect_nth(&self.program, &self.path, n, within)
+            .await
+    }
+
+    /// Waits for the program to stop by itself after `attempts` attempts,
+    /// at most `within`: fails with `too_many` the moment it sends one
+    /// more, and when it is still running or stopped after fewer.
+    async fn stops_after(
+        &mut self,
+        g: &Grading,
+        attempts: usize,
+        within: Duration,
+        too_many: Failure,
+    ) -> Result<ExitStatus, Failure> {
+        let status = match self
+            .server
+            .until_exit(&self.program, within, |log| {
+                log.on_path(&self.path).len() > attempts
+            })
+            .await
+        {
+            Ended::Exited(status) => status,
+            Ended::TooFar => return Err(too_many),
+            Ended::StillRunning => {
+                return Err(Failure::timeout(format!(
+                    "your program was still running {:.1} s later, having sent {} attempts; it \
+                     should have stopped after {attempts}",
+                    within.as_secs_f64(),
+                    self.attempts()
+                )));
+            }
+        };
+        let _ = expect_exit(&mut self.program, g.limits.io, "it exited").await;
+        let sent = self.attempts();
+        if sent != attempts {
+            return Err(ended_early(
+                &self.program,
+                status,
+                &format!("after {sent} attempts, where it should have made {attempts}"),
+            ));
+        }
+        Ok(status)
+    }
+
+    /// The waits between attempts, as the server measured them.
+    fn gaps(&self) -> Vec<Duration> {
+        self.server.log().gaps(&self.path)
+    }
+
+    /// The program exits 0 having printed the order's JSON on a line.
+    async fn prints_order(&mut self, g: &Grading, body: &serde_json::Value) -> Result<(), Failure> {
+        let status =
+            expect_exit(&mut self.program, g.limits.io, "netlings answered 200 OK").await?;
+        expect_printed_json(&self.program, "the order's JSON", body)?;
+        expect_success(&self.program, status)
+    }
+}
+
 /// A fresh order id: `ord-` and six letters.
 fn new_order(g: &Grading) -> String {
     format!("ord-{}", g.rng(|r| r.word(6)))
-}
-
-/// The API answers `replies` in turn for `order`; the program is started
-/// with `max_attempts`. Waits for its first request.
-async fn start(
-    g: &Grading,
-    order: &str,
-    max_attempts: usize,
-    replies: Vec<Reply>,
-) -> Result<Run, Failure> {
-    let order = order.to_string();
-    let path = format!("/v1/orders/{order}");
-    let server = Server::start(g).await?;
-    server.sequence(&path, replies);
-    let mut env = server.client_env();
-    env.push(("NETLINGS_ORDER", order.clone()));
-    env.push(("NETLINGS_MAX_ATTEMPTS", max_attempts.to_string()));
-    env.push(("NETLINGS_BASE_DELAY_MS", BASE.as_millis().to_string()));
-    let program = g.start(&env)?;
-    server
-        .expect_first_get(g, &program, &path)
-        .await
-        .map_err(|f| {
-            f.because("the URL is NETLINGS_BASE_URL, then `/v1/orders/`, then NETLINGS_ORDER")
-        })?;
-    Ok(Run {
-        server,
-        program,
-        path,
-    })
 }
 
 /// An order as the API returns it.
@@ -82,22 +165,28 @@ fn backoff(n: usize) -> Duration {
     BASE * 2u32.pow(n as u32 - 2)
 }
 
-/// The gaps the server measured: from the answer to attempt k to the
-/// arrival of attempt k + 1.
-fn gaps(log: &Log, path: &str) -> Vec<Duration> {
-    let attempts = log.on_path(path);
-    attempts
-        .windows(2)
-        .map(|w| {
-            w[1].arrived
-                .saturating_duration_since(w[0].ended.unwrap_or(w[0].arrived))
-        })
-        .collect()
-}
-
 fn millis(gaps: &[Duration]) -> String {
     let ms: Vec<String> = gaps.iter().map(|d| d.as_millis().to_string()).collect();
     format!("{} ms", ms.join(", "))
+}
+
+/// A measured wait against the one asked for. Judged loosely: a loaded
+/// machine only ever makes waits longer, so "too short" allows a fifth for
+/// clocks, and "too long" twice the wait plus SLACK.
+enum Wait {
+    Fits,
+    TooShort,
+    TooLong,
+}
+
+fn judge_wait(got: Duration, want: Duration) -> Wait {
+    if got < want.mul_f64(0.8) {
+        Wait::TooShort
+    } else if got > want * 2 + SLACK {
+        Wait::TooLong
+    } else {
+        Wait::Fits
+    }
 }
 
 pub async fn grade(g: &Grading) -> Outcome {
@@ -115,16 +204,12 @@ async fn recovers_from_503s(g: &Grading) -> Outcome {
         .check("sends GET /v1/orders/<NETLINGS_ORDER>", async {
             let mut replies = vec![Reply::error(503, "the order service is restarting"); failures];
             replies.push(Reply::json(200, &body));
-            start(g, &order, MAX_ATTEMPTS, replies).await
+            Run::start(g, &order, MAX_ATTEMPTS, replies).await
         })
         .await?;
 
     g.check("retries after a 503 Service Unavailable", async {
-        let within = backoff(2) + SLACK + g.limits.io;
-        run.server
-            .expect(&run.program, within, "its second attempt", |log| {
-                (log.on_path(&run.path).len() >= 2).then_some(())
-            })
+        run.expect_attempt(2, backoff(2) + SLACK + g.limits.io)
             .await
             .map_err(|f| {
                 f.because(
@@ -143,16 +228,8 @@ async fn recovers_from_503s(g: &Grading) -> Outcome {
         ),
         async {
             let within = expected.iter().sum::<Duration>() * 3 + g.limits.io;
-            run.server
-                .expect(
-                    &run.program,
-                    within,
-                    &format!("attempt {}", failures + 1),
-                    |log| (log.on_path(&run.path).len() > failures).then_some(()),
-                )
-                .await?;
-            let measured = gaps(&run.server.log(), &run.path);
-            let measured = &measured[..failures];
+            run.expect_attempt(failures + 1, within).await?;
+            let measured = &run.gaps()[..failures];
             let said = format!(
                 "your program waited {} before attempts 2 to {}; exponential backoff from \
                  NETLINGS_BASE_DELAY_MS ({} ms) waits {}",
@@ -161,34 +238,25 @@ async fn recovers_from_503s(g: &Grading) -> Outcome {
                 BASE.as_millis(),
                 millis(&expected)
             );
-            let exponential = "double the wait after every failed attempt: \
-                 NETLINGS_BASE_DELAY_MS × 2^(attempt - 1), e.g. `delay *= 2` in the loop - \
-                 a constant pause keeps hammering a server that is struggling";
             for (i, (got, want)) in measured.iter().zip(&expected).enumerate() {
-                if *got < want.mul_f64(0.8) {
-                    return Err(Failure::fail(format!(
-                        "attempt {} came {} ms after the answer to attempt {}, sooner than the {} ms \
-                         it should wait",
-                        i + 2,
-                        got.as_millis(),
-                        i + 1,
-                        want.as_millis()
-                    ))
-                    .and(said.clone())
-                    .because(exponential));
-                }
-                if *got > *want * 2 + SLACK {
-                    return Err(Failure::fail(format!(
-                        "attempt {} came {} ms after the answer to attempt {}, far more than the {} ms \
-                         it should wait",
-                        i + 2,
-                        got.as_millis(),
-                        i + 1,
-                        want.as_millis()
-                    ))
-                    .and(said.clone())
-                    .because("NETLINGS_BASE_DELAY_MS counts milliseconds"));
-                }
+                let (how, why) = match judge_wait(*got, *want) {
+                    Wait::Fits => continue,
+                    Wait::TooShort => ("sooner than", EXPONENTIAL),
+                    Wait::TooLong => (
+                        "far more than",
+                        "NETLINGS_BASE_DELAY_MS counts milliseconds",
+                    ),
+                };
+                return Err(Failure::fail(format!(
+                    "attempt {} came {} ms after the answer to attempt {}, {how} the {} ms it \
+                     should wait",
+                    i + 2,
+                    got.as_millis(),
+                    i + 1,
+                    want.as_millis()
+                ))
+                .and(said)
+                .because(why));
             }
             let growth = measured[failures - 1].as_secs_f64() / measured[0].as_secs_f64().max(1e-3);
             let ideal = 2f64.powi(failures as i32 - 1);
@@ -198,7 +266,7 @@ async fn recovers_from_503s(g: &Grading) -> Outcome {
                      exponential backoff makes it {ideal:.0} times"
                 ))
                 .and(said)
-                .because(exponential));
+                .because(EXPONENTIAL));
             }
             Ok(())
         },
@@ -207,26 +275,9 @@ async fn recovers_from_503s(g: &Grading) -> Outcome {
 
     g.check(
         "prints the order after the 200 and exits with status 0",
-        async { prints_order(&mut run, g, &body).await },
+        run.prints_order(g, &body),
     )
     .await
-}
-
-/// The program exits 0 having printed the order's JSON on a line.
-async fn prints_order(run: &mut Run, g: &Grading, body: &serde_json::Value) -> Result<(), Failure> {
-    let status = client_exit(&mut run.program, g.limits.io, "netlings answered 200 OK").await?;
-    let printed = stdout_lines(&run.program)
-        .iter()
-        .any(|l| serde_json::from_str::<serde_json::Value>(l.trim()).is_ok_and(|v| v == *body));
-    if !printed {
-        return Err(Failure::mismatch(
-            "your program did not print the order's JSON on a line of its own",
-            "your program's output",
-            format!("{body}\n"),
-            run.program.stdout_bytes(),
-        ));
-    }
-    expect_success(&run.program, status)
 }
 
 async fn honours_retry_after(g: &Grading) -> Outcome {
@@ -237,54 +288,42 @@ async fn honours_retry_after(g: &Grading) -> Outcome {
         .check(
             &format!("honours `Retry-After: {RETRY_AFTER_SECS}` after a 429 Too Many Requests"),
             async {
-                let run = start(
-                    g,
-                    &order,
-                    MAX_ATTEMPTS,
-                    vec![
-                        Reply::error(429, "too many requests: slow down")
-                            .header("retry-after", RETRY_AFTER_SECS),
-                        Reply::json(200, &body),
-                    ],
-                )
-                .await?;
-                let within = wait + SLACK + g.limits.io;
-                run.server
-                    .expect(&run.program, within, "its second attempt", |log| {
-                        (log.on_path(&run.path).len() >= 2).then_some(())
-                    })
+                let replies = vec![
+                    Reply::error(429, "too many requests: slow down")
+                        .header("retry-after", RETRY_AFTER_SECS),
+                    Reply::json(200, &body),
+                ];
+                let run = Run::start(g, &order, MAX_ATTEMPTS, replies).await?;
+                run.expect_attempt(2, wait + SLACK + g.limits.io)
                     .await
                     .map_err(|f| {
                         f.because("429 is worth retrying: wait as long as Retry-After says, then ask again")
                     })?;
-                let gap = gaps(&run.server.log(), &run.path)[0];
-                if gap < wait.mul_f64(0.9) {
-                    return Err(Failure::fail(format!(
-                        "your program asked again {} ms after the 429; its Retry-After header said \
-                         {RETRY_AFTER_SECS} s",
+                let gap = run.gaps()[0];
+                let said = format!("its Retry-After header said {RETRY_AFTER_SECS} s");
+                match judge_wait(gap, wait) {
+                    Wait::Fits => Ok(run),
+                    Wait::TooShort => Err(Failure::fail(format!(
+                        "your program asked again {} ms after the 429; {said}",
                         gap.as_millis()
                     ))
                     .because(
                         "the server says how long to wait: read the header \
                          (response.headers().get(reqwest::header::RETRY_AFTER)), parse the seconds, \
                          and wait that long instead of your own backoff",
-                    ));
-                }
-                if gap > wait * 2 + SLACK {
-                    return Err(Failure::fail(format!(
-                        "your program waited {:.1} s after the 429; its Retry-After header said \
-                         {RETRY_AFTER_SECS} s",
+                    )),
+                    Wait::TooLong => Err(Failure::fail(format!(
+                        "your program waited {:.1} s after the 429; {said}",
                         gap.as_secs_f64()
                     ))
-                    .because("Retry-After counts seconds"));
+                    .because("Retry-After counts seconds")),
                 }
-                Ok(run)
             },
         )
         .await?;
     g.check(
         "prints the order after the 429 and exits with status 0",
-        async { prints_order(&mut run, g, &body).await },
+        run.prints_order(g, &body),
     )
     .await
 }
@@ -293,60 +332,20 @@ async fn does_not_retry_404(g: &Grading) -> Outcome {
     g.check(
         "does not retry a 404 Not Found: prints `error: 404 …`, exits non-zero",
         async {
-            let mut run = start(
-                g,
-                &new_order(g),
-                MAX_ATTEMPTS,
-                vec![Reply::error(404, "no such order")],
-            )
-            .await?;
-            let path = run.path.clone();
-            let within = g.limits.io;
-            let status = tokio::select! {
-                biased;
-                status = run.program.exited() => status,
-                again = run.server.wait_for(within, |log| {
-                    (log.on_path(&path).len() >= 2).then_some(())
-                }) => {
-                    return Err(match again {
-                        Some(()) => Failure::fail(
-                            "your program asked again after a 404 Not Found",
-                        )
-                        .because(
-                            "a 404 will not change by asking again (nor will 400, 401, 403): retry \
-                             only what is temporary - 429, 502, 503, 504 - and report the rest at once",
-                        ),
-                        None => Failure::timeout(format!(
-                            "your program was still running {:.1} s after the 404: it should report \
-                             the error and exit",
-                            within.as_secs_f64()
-                        )),
-                    });
-                }
-            };
-            let _ = client_exit(&mut run.program, g.limits.io, "it exited").await;
-            let attempts = run.server.log().on_path(&path).len();
-            if attempts > 1 {
-                return Err(Failure::fail(format!(
-                    "your program sent {attempts} requests for a 404 Not Found"
-                )));
-            }
-            let lines = stdout_lines(&run.program);
-            if !lines.iter().any(|l| l.trim().starts_with("error: 404")) {
-                return Err(Failure::mismatch(
-                    "your program did not print `error: 404 …` on a line of its own",
-                    "your program's output",
-                    b"error: 404 Not Found\n".to_vec(),
-                    run.program.stdout_bytes(),
-                )
-                .because("print `error: ` and the status, e.g. `println!(\"error: {}\", response.status())`"));
-            }
-            if status.success() {
-                return Err(Failure::fail(
-                    "your program exited with status 0 after a 404: a failure must exit non-zero",
-                ));
-            }
-            Ok(())
+            let replies = vec![Reply::error(404, "no such order")];
+            let mut run = Run::start(g, &new_order(g), MAX_ATTEMPTS, replies).await?;
+            let asked_again = Failure::fail("your program asked again after a 404 Not Found").because(
+                "a 404 will not change by asking again (nor will 400, 401, 403): retry only what \
+                 is temporary - 429, 502, 503, 504 - and report the rest at once",
+            );
+            let status = run.stops_after(g, 1, g.limits.io, asked_again).await?;
+            expect_line(&run.program, "`error: 404 …`", "error: 404 Not Found", |l| {
+                l.starts_with("error: 404")
+            })
+            .map_err(|f| {
+                f.because("print `error: ` and the status, e.g. `println!(\"error: {}\", response.status())`")
+            })?;
+            expect_failure_status(status, "after a 404")
         },
     )
     .await
@@ -355,73 +354,30 @@ async fn does_not_retry_404(g: &Grading) -> Outcome {
 async fn gives_up_after_the_cap(g: &Grading) -> Outcome {
     let cap = g.rng(|r| r.range(3, 5)) as usize;
     g.check(
-        &format!(
-            "gives up after NETLINGS_MAX_ATTEMPTS ({cap}) attempts: prints `gave up after {cap} attempts`, exits non-zero"
-        ),
+        "gives up after NETLINGS_MAX_ATTEMPTS attempts: prints `gave up after <n> attempts`, exits non-zero",
         async {
             g.transcript.event(None, "this server answers 503 to every attempt");
-            let mut run = start(
-                g,
-                &new_order(g),
-                cap,
-                vec![Reply::error(503, "the order service is down")],
-            )
-            .await?;
-            let path = run.path.clone();
+            let replies = vec![Reply::error(503, "the order service is down")];
+            let mut run = Run::start(g, &new_order(g), cap, replies).await?;
             let schedule: Duration = (2..=cap).map(backoff).sum();
-            let within = schedule * 3 + g.limits.io;
-            let status = tokio::select! {
-                biased;
-                status = run.program.exited() => status,
-                extra = run.server.wait_for(within, |log| {
-                    (log.on_path(&path).len() > cap).then_some(())
-                }) => {
-                    let sent = run.server.log().on_path(&path).len();
-                    // Returning ends the check; netlings then stops the program.
-                    return Err(match extra {
-                        Some(()) => Failure::fail(format!(
-                            "your program sent attempt {sent}; NETLINGS_MAX_ATTEMPTS is {cap}, so it \
-                             should have given up after attempt {cap} failed. netlings stopped it"
-                        ))
-                        .because(
-                            "count the attempts and stop at the cap: a client that retries forever \
-                             hangs its caller and keeps loading a server that is down",
-                        ),
-                        None => Failure::timeout(format!(
-                            "your program was still running {:.1} s after it started, having sent \
-                             {sent} attempts; it should have given up after {cap}",
-                            within.as_secs_f64()
-                        )),
-                    });
-                }
-            };
-            let _ = client_exit(&mut run.program, g.limits.io, "it exited").await;
-            let sent = run.server.log().on_path(&path).len();
-            if sent != cap {
-                let exit = describe_exit(status, &run.program.stderr_text());
-                return Err(Failure::fail(format!(
-                    "your program {} after {sent} attempts; NETLINGS_MAX_ATTEMPTS is {cap}",
-                    exit.summary
-                )));
-            }
+            // Returning this ends the check; netlings then stops the program.
+            let one_too_many = Failure::fail(format!(
+                "your program sent attempt {}; NETLINGS_MAX_ATTEMPTS is {cap}, so it should have \
+                 given up after attempt {cap} failed. netlings stopped it",
+                cap + 1
+            ))
+            .because(
+                "count the attempts and stop at the cap: a client that retries forever hangs its \
+                 caller and keeps loading a server that is down",
+            );
+            let status = run
+                .stops_after(g, cap, schedule * 3 + g.limits.io, one_too_many)
+                .await?;
             let expected = format!("gave up after {cap} attempts");
-            if !stdout_lines(&run.program)
-                .iter()
-                .any(|l| l.trim().starts_with(&expected))
-            {
-                return Err(Failure::mismatch(
-                    format!("your program did not print `{expected}`"),
-                    "your program's output",
-                    format!("{expected}\n"),
-                    run.program.stdout_bytes(),
-                ));
-            }
-            if status.success() {
-                return Err(Failure::fail(
-                    "your program exited with status 0 after giving up: a failure must exit non-zero",
-                ));
-            }
-            Ok(())
+            expect_line(&run.program, &format!("`{expected}`"), &expected, |l| {
+                l.starts_with(&expected)
+            })?;
+            expect_failure_status(status, "after giving up")
         },
     )
     .await

@@ -12,9 +12,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::expect::{expect_exit, expect_failure_status, expect_line, expect_success};
 use crate::harness::{Failure, Grading, Outcome, Program};
-use crate::peers::http::{Reply, Server};
+use crate::peers::http::{Reply, Server, expect_printed_json};
+
+pub const CHECKS: &[&str] = &[
+    "prints the report when the server answers within NETLINGS_TIMEOUT_MS (2000 ms)",
+    "gives up after NETLINGS_TIMEOUT_MS (800 ms) when the server never answers: prints `timeout`, exits non-zero",
+];
 
 /// How long past its timeout a program may take before it counts as hung.
 const SLACK: Duration = Duration::from_secs(3);
@@ -63,29 +68,23 @@ async fn answered_in_time(g: &Grading) -> Outcome {
                 Reply::json(200, &body).after(delay),
             );
             let (mut program, _) = start(g, &server, &report, timeout).await?;
-            let status = client_exit(&mut program, g.limits.io, "it sent its request").await?;
-            let lines = stdout_lines(&program);
-            let printed = lines.iter().any(|l| {
-                serde_json::from_str::<serde_json::Value>(l.trim()).is_ok_and(|v| v == body)
-            });
-            if !printed {
-                let mut failure = Failure::mismatch(
-                    "your program did not print the report's JSON on a line of its own",
-                    "your program's output",
-                    format!("{body}\n"),
-                    program.stdout_bytes(),
-                );
-                if lines.iter().any(|l| l.trim().starts_with("timeout")) {
-                    failure = failure.because(format!(
-                        "your program timed out, but the server answered after {} ms and the timeout \
-                         is {} ms: is the timeout built from NETLINGS_TIMEOUT_MS in milliseconds \
-                         (Duration::from_millis)?",
-                        delay.as_millis(),
-                        timeout.as_millis()
-                    ));
+            let status = expect_exit(&mut program, g.limits.io, "it sent its request").await?;
+            expect_printed_json(&program, "the report's JSON", &body).map_err(|failure| {
+                if !program
+                    .stdout_lines()
+                    .iter()
+                    .any(|l| l.trim().starts_with("timeout"))
+                {
+                    return failure;
                 }
-                return Err(failure);
-            }
+                failure.because(format!(
+                    "your program timed out, but the server answered after {} ms and the timeout \
+                     is {} ms: is the timeout built from NETLINGS_TIMEOUT_MS in milliseconds \
+                     (Duration::from_millis)?",
+                    delay.as_millis(),
+                    timeout.as_millis()
+                ))
+            })?;
             expect_success(&program, status)
         },
     )
@@ -148,27 +147,13 @@ async fn never_answered(g: &Grading) -> Outcome {
                 ))
                 .because("NETLINGS_TIMEOUT_MS counts milliseconds"));
             }
-            if !stdout_lines(&program)
-                .iter()
-                .any(|l| l.trim().starts_with("timeout"))
-            {
-                return Err(Failure::mismatch(
-                    "your program did not print `timeout`",
-                    "your program's output",
-                    b"timeout\n".to_vec(),
-                    program.stdout_bytes(),
-                )
-                .because(
+            expect_line(&program, "`timeout`", "timeout", |l| l.starts_with("timeout")).map_err(|f| {
+                f.because(
                     "tell a timeout from other errors with reqwest::Error::is_timeout(), and print \
                      `timeout` for it",
-                ));
-            }
-            if status.success() {
-                return Err(Failure::fail(
-                    "your program exited with status 0 after a timeout: a failure must exit non-zero",
-                ));
-            }
-            Ok(())
+                )
+            })?;
+            expect_failure_status(status, "after a timeout")
         },
     )
     .await

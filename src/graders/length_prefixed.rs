@@ -1,9 +1,18 @@
 //! `length_prefixed` — 4-byte big-endian length, then the payload; the reply
 //! is the payload reversed; a length over 1 MiB closes that connection.
 
-use super::start_tcp_server;
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
-use crate::peers::tcp::Conn;
+use crate::peers::tcp::{self, Conn};
+
+pub const CHECKS: &[&str] = &[
+    "listens on NETLINGS_ADDR",
+    "replies to a frame with its payload reversed",
+    "reads a frame sent one byte per write (header included)",
+    "answers three frames sent in one write, in order",
+    "answers an empty frame with an empty frame",
+    "handles a 1 MiB frame of binary data (the largest allowed)",
+    "closes a connection that announces more than 1 MiB, and only that one",
+];
 
 const MAX_FRAME: usize = 1024 * 1024;
 
@@ -45,7 +54,9 @@ async fn expect_reversed(conn: &mut Conn, payload: &[u8], what: &str) -> Result<
 }
 
 pub async fn grade(g: &Grading) -> Outcome {
-    let (program, addr, mut conn) = start_tcp_server(g, &[]).await?;
+    let (program, addr, mut conn) = g
+        .check("listens on NETLINGS_ADDR", tcp::start_server(g, &[]))
+        .await?;
     g.reproduce(format!(
         "{}, then: printf '\\x00\\x00\\x00\\x05hello' | nc 127.0.0.1 7000 | xxd",
         g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000")])

@@ -1,24 +1,98 @@
 //! One file per exercise: the script of the protocol its grader runs.
-//! Adding an exercise is a stub, a solution, a grader file here, and an entry
-//! in `exercises.toml`.
+//!
+//! A grader is `src/graders/<exercise>.rs` with a `//!` doc saying what it
+//! proves, `pub const CHECKS: &[&str]` - the name of every check it can
+//! run, in order - and `pub async fn grade(g: &Grading) -> Outcome`. It
+//! composes peers (`crate::peers`) and the harness (`crate::harness`) and
+//! never imports another grader. `cargo run -q -- dev sync` registers every
+//! file here in the generated block below; nothing is listed by hand.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use std::net::SocketAddr;
-use std::process::ExitStatus;
-use std::time::Duration;
-
-use crate::harness::net::{connect_when_ready, free_tcp_addr};
-use crate::harness::process::describe_exit;
-use crate::harness::{Failure, Grading, Outcome, Program, Stop};
-use crate::peers::tcp::Conn;
+use crate::harness::{Grading, Outcome, RUNNER_CHECKS};
+use crate::report::Check;
 
 pub type GradeFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>;
 pub type GradeFn = for<'a> fn(&'a Grading) -> GradeFuture<'a>;
 
-// The modules are declared one by one (not by the macro) so that rustfmt
-// and cargo fmt see them; the macro builds the lookup from the same names.
+/// A grader as the runner and the tools see it.
+pub struct Grader {
+    /// Its file's name, which `exercises.toml` refers to.
+    pub name: &'static str,
+    /// Every check it can run, in order: what a grade that stops at its
+    /// first failure skipped, and what a mutant's `fails:` may name.
+    pub checks: &'static [&'static str],
+    pub grade: GradeFn,
+}
+
+/// The grader named in `exercises.toml`.
+pub fn lookup(name: &str) -> Option<&'static Grader> {
+    ALL.iter().find(|g| g.name == name)
+}
+
+impl Grader {
+    /// Whether some check of this grader starts with `prefix` (how a
+    /// mutant's `fails:` names one).
+    pub fn has_check(&self, prefix: &str) -> bool {
+        self.checks.iter().any(|c| c.starts_with(prefix))
+    }
+
+    /// Proves that the checks of one grade - the runner's own aside - are
+    /// the first of [`checks`](Grader::checks), in order: a grade runs its
+    /// checks in order and stops at the first that fails.
+    pub fn ran_in_order(&self, ran: &[Check]) -> Result<(), String> {
+        let own: Vec<&str> = ran
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|n| !RUNNER_CHECKS.contains(n))
+            .collect();
+        for (i, name) in own.iter().enumerate() {
+            match self.checks.get(i) {
+                Some(listed) if listed == name => {}
+                Some(listed) => {
+                    return Err(format!(
+                        "grader `{}` ran `{name}` as its check {}, where its CHECKS list `{listed}`{}",
+                        self.name,
+                        i + 1,
+                        if self.checks.contains(name) {
+                            " (out of order)"
+                        } else {
+                            ": add it to CHECKS"
+                        }
+                    ));
+                }
+                None => {
+                    return Err(format!(
+                        "grader `{}` ran `{name}`, which its CHECKS do not list",
+                        self.name
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Proves that a grade that passed ran every check of
+    /// [`checks`](Grader::checks), in order, and nothing else.
+    pub fn ran_all(&self, ran: &[Check]) -> Result<(), String> {
+        self.ran_in_order(ran)?;
+        let own = ran
+            .iter()
+            .filter(|c| !RUNNER_CHECKS.contains(&c.name.as_str()))
+            .count();
+        match self.checks.get(own) {
+            None => Ok(()),
+            Some(missing) => Err(format!(
+                "grader `{}` passed after {own} checks, without running `{missing}`: \
+                 CHECKS lists a check it never runs",
+                self.name
+            )),
+        }
+    }
+}
+
+// BEGIN GENERATED GRADERS (cargo run -q -- dev sync writes this from the files in src/graders/; do not edit by hand)
 pub mod amqp_publish;
 pub mod amqp_subscribe;
 pub mod amqp_topic_routing;
@@ -44,184 +118,127 @@ pub mod ws_ticker_client;
 pub mod xmlrpc_client;
 pub mod xmlrpc_server;
 
-macro_rules! graders {
-    ($($name:ident),* $(,)?) => {
-        /// The grader named in `exercises.toml`.
-        pub fn lookup(name: &str) -> Option<GradeFn> {
-            match name {
-                $(stringify!($name) => Some(|g| Box::pin($name::grade(g))),)*
-                _ => None,
-            }
-        }
-    };
-}
-
-graders! {
-    tcp_echo_server,
-    tcp_client,
-    udp_kv_server,
-    udp_retry_client,
-    send_all,
-    line_protocol,
-    length_prefixed,
-    concurrent_server,
-    client_timeouts,
-    ws_handshake,
-    ws_echo_server,
-    ws_chat,
-    ws_ticker_client,
-    http_get_json,
-    http_async_concurrent,
-    http_retry,
-    http_timeouts,
-    http_pooling,
-    amqp_publish,
-    amqp_subscribe,
-    amqp_work_queue,
-    amqp_topic_routing,
-    xmlrpc_client,
-    xmlrpc_server,
-}
-
-/// Starts a TCP server under test on a fresh `NETLINGS_ADDR` (plus `env`)
-/// and returns it with its address and the first connection, made as soon
-/// as it listens.
-pub async fn start_tcp_server(
-    g: &Grading,
-    env: &[(&str, String)],
-) -> Result<(Program, SocketAddr, Conn), Stop> {
-    let addr = free_tcp_addr();
-    let mut vars = vec![("NETLINGS_ADDR", addr.to_string())];
-    vars.extend(env.iter().cloned());
-    g.check("listens on NETLINGS_ADDR", async {
-        let program = g.start(&vars)?;
-        let stream = connect_when_ready(g, &program, addr).await?;
-        Ok((program, addr, Conn::from_stream(g, stream)))
-    })
-    .await
-}
-
-/// Waits for the program under test (a client) to connect to `listener`,
-/// whose address it got in the environment variable `var`; fails at once if
-/// it exits first.
-pub async fn accept_client(
-    g: &Grading,
-    program: &Program,
-    listener: &tokio::net::TcpListener,
-    var: &str,
-) -> Result<Conn, Failure> {
-    let within = g.limits.ready;
-    tokio::select! {
-        biased;
-        accepted = listener.accept() => {
-            let (stream, _) = accepted
-                .map_err(|e| Failure::error(format!("accepting a connection: {e}")))?;
-            Ok(Conn::from_stream(g, stream))
-        }
-        status = program.exited() => {
-            let exit = describe_exit(status, &program.stderr_text());
-            Err(Failure::fail(format!(
-                "your program {} without connecting to {var}",
-                exit.summary
-            ))
-            .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
-        }
-        () = tokio::time::sleep(within) => Err(Failure::timeout(format!(
-            "your program did not connect to {var} ({}) within {} s",
-            listener.local_addr().map_or("?".into(), |a| a.to_string()),
-            within.as_secs()
-        ))),
-    }
-}
-
-/// Waits for a client program to finish, at most `within`.
-pub async fn client_exit(
-    program: &mut Program,
-    within: Duration,
-    waiting_for: &str,
-) -> Result<ExitStatus, Failure> {
-    match program.wait(within).await {
-        Some(status) => Ok(status),
-        None => Err(Failure::timeout(format!(
-            "your program was still running {:.1} s after {waiting_for}: it should have finished",
-            within.as_secs_f64()
-        ))),
-    }
-}
-
-/// The program exited with status 0, or a failure that says how it ended.
-pub fn expect_success(program: &Program, status: ExitStatus) -> Result<(), Failure> {
-    if status.success() {
-        return Ok(());
-    }
-    let exit = describe_exit(status, &program.stderr_text());
-    Err(Failure::fail(format!("your program {}", exit.summary))
-        .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
-}
-
-/// The program printed `line` (trimmed) on a line of its own, or a failure
-/// showing what it printed instead.
-pub fn expect_printed(program: &Program, line: &str) -> Result<(), Failure> {
-    if stdout_lines(program).iter().any(|l| l.trim() == line) {
-        return Ok(());
-    }
-    Err(Failure::mismatch(
-        format!("your program did not print `{line}` on a line of its own"),
-        "your program's output",
-        format!("{line}\n"),
-        program.stdout_bytes(),
-    ))
-}
-
-/// The program's stdout lines, without trailing `\r`.
-pub fn stdout_lines(program: &Program) -> Vec<String> {
-    program
-        .stdout_text()
-        .lines()
-        .map(|l| l.trim_end_matches('\r').to_string())
-        .collect()
-}
-
-/// A reference server's listener on a fresh loopback port.
-pub async fn listen() -> Result<tokio::net::TcpListener, Failure> {
-    tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| Failure::error(format!("netlings cannot bind 127.0.0.1:0: {e}")))
-}
-
-/// Sends `request` from `socket` to `server` and expects the datagram
-/// `expected` back from `server`, asking again (up to 3 times) if nothing
-/// comes: on loopback a datagram is rarely lost, but UDP promises nothing.
-pub async fn expect_datagram(
-    g: &Grading,
-    socket: &crate::peers::udp::Socket,
-    server: SocketAddr,
-    request: &[u8],
-    expected: &[u8],
-    what: &str,
-) -> Result<(), Failure> {
-    let wait = g.limits.io / 3;
-    for _ in 0..3 {
-        socket.send_to(request, server).await?;
-        let Some((reply, from)) = socket.recv(wait).await else {
-            continue;
-        };
-        if from != server {
-            return Err(Failure::fail(format!(
-                "{what} came from {from}, not from the server's address {server}"
-            ))
-            .because("reply with the socket that received the request: clients accept answers only from the address they asked"));
-        }
-        return crate::harness::expect_bytes(what, expected, &reply, format!("{what} is wrong"));
-    }
-    Err(Failure::timeout(format!(
-        "no reply to {} after asking 3 times ({:.1} s each), on socket #{} (port {})",
-        crate::report::escape_abridged(request, 40),
-        wait.as_secs_f64(),
-        socket.id,
-        socket.local_addr().port()
-    ))
-    .because(format!(
-        "{what} should go to the address the request came from"
-    )))
-}
+/// Every grader, by name.
+pub const ALL: &[Grader] = &[
+    Grader {
+        name: "amqp_publish",
+        checks: amqp_publish::CHECKS,
+        grade: |g| Box::pin(amqp_publish::grade(g)),
+    },
+    Grader {
+        name: "amqp_subscribe",
+        checks: amqp_subscribe::CHECKS,
+        grade: |g| Box::pin(amqp_subscribe::grade(g)),
+    },
+    Grader {
+        name: "amqp_topic_routing",
+        checks: amqp_topic_routing::CHECKS,
+        grade: |g| Box::pin(amqp_topic_routing::grade(g)),
+    },
+    Grader {
+        name: "amqp_work_queue",
+        checks: amqp_work_queue::CHECKS,
+        grade: |g| Box::pin(amqp_work_queue::grade(g)),
+    },
+    Grader {
+        name: "client_timeouts",
+        checks: client_timeouts::CHECKS,
+        grade: |g| Box::pin(client_timeouts::grade(g)),
+    },
+    Grader {
+        name: "concurrent_server",
+        checks: concurrent_server::CHECKS,
+        grade: |g| Box::pin(concurrent_server::grade(g)),
+    },
+    Grader {
+        name: "http_async_concurrent",
+        checks: http_async_concurrent::CHECKS,
+        grade: |g| Box::pin(http_async_concurrent::grade(g)),
+    },
+    Grader {
+        name: "http_get_json",
+        checks: http_get_json::CHECKS,
+        grade: |g| Box::pin(http_get_json::grade(g)),
+    },
+    Grader {
+        name: "http_pooling",
+        checks: http_pooling::CHECKS,
+        grade: |g| Box::pin(http_pooling::grade(g)),
+    },
+    Grader {
+        name: "http_retry",
+        checks: http_retry::CHECKS,
+        grade: |g| Box::pin(http_retry::grade(g)),
+    },
+    Grader {
+        name: "http_timeouts",
+        checks: http_timeouts::CHECKS,
+        grade: |g| Box::pin(http_timeouts::grade(g)),
+    },
+    Grader {
+        name: "length_prefixed",
+        checks: length_prefixed::CHECKS,
+        grade: |g| Box::pin(length_prefixed::grade(g)),
+    },
+    Grader {
+        name: "line_protocol",
+        checks: line_protocol::CHECKS,
+        grade: |g| Box::pin(line_protocol::grade(g)),
+    },
+    Grader {
+        name: "send_all",
+        checks: send_all::CHECKS,
+        grade: |g| Box::pin(send_all::grade(g)),
+    },
+    Grader {
+        name: "tcp_client",
+        checks: tcp_client::CHECKS,
+        grade: |g| Box::pin(tcp_client::grade(g)),
+    },
+    Grader {
+        name: "tcp_echo_server",
+        checks: tcp_echo_server::CHECKS,
+        grade: |g| Box::pin(tcp_echo_server::grade(g)),
+    },
+    Grader {
+        name: "udp_kv_server",
+        checks: udp_kv_server::CHECKS,
+        grade: |g| Box::pin(udp_kv_server::grade(g)),
+    },
+    Grader {
+        name: "udp_retry_client",
+        checks: udp_retry_client::CHECKS,
+        grade: |g| Box::pin(udp_retry_client::grade(g)),
+    },
+    Grader {
+        name: "ws_chat",
+        checks: ws_chat::CHECKS,
+        grade: |g| Box::pin(ws_chat::grade(g)),
+    },
+    Grader {
+        name: "ws_echo_server",
+        checks: ws_echo_server::CHECKS,
+        grade: |g| Box::pin(ws_echo_server::grade(g)),
+    },
+    Grader {
+        name: "ws_handshake",
+        checks: ws_handshake::CHECKS,
+        grade: |g| Box::pin(ws_handshake::grade(g)),
+    },
+    Grader {
+        name: "ws_ticker_client",
+        checks: ws_ticker_client::CHECKS,
+        grade: |g| Box::pin(ws_ticker_client::grade(g)),
+    },
+    Grader {
+        name: "xmlrpc_client",
+        checks: xmlrpc_client::CHECKS,
+        grade: |g| Box::pin(xmlrpc_client::grade(g)),
+    },
+    Grader {
+        name: "xmlrpc_server",
+        checks: xmlrpc_server::CHECKS,
+        grade: |g| Box::pin(xmlrpc_server::grade(g)),
+    },
+];
+// END GENERATED GRADERS

@@ -10,11 +10,16 @@
 
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-use super::{client_exit, expect_printed, expect_success};
+use crate::harness::expect::{expect_exit, expect_printed, expect_success};
 use crate::harness::{Failure, Grading, Outcome};
+use crate::peers::tcp::SlowReader;
 use crate::report::size;
+
+pub const CHECKS: &[&str] = &[
+    "connects to NETLINGS_ADDR",
+    "delivers all of the payload (NETLINGS_SIZE bytes), intact",
+    "prints the server's reply `OK <bytes>` and exits with status 0",
+];
 
 /// The receive buffer of the slow reader: small, so the window stays small.
 const RECV_BUFFER: u32 = 64 * 1024;
@@ -36,115 +41,90 @@ fn payload_size() -> usize {
     (4 * wmem_max).clamp(8 << 20, 64 << 20)
 }
 
-fn pattern(i: usize) -> u8 {
-    (i % 251) as u8
+/// The payload's byte at `offset`: a pattern of 251 values (a prime, so a
+/// lost or repeated 2^n-byte block never lines up again).
+fn pattern(offset: usize) -> u8 {
+    (offset % 251) as u8
+}
+
+/// The piece of the payload that arrived at `offset` is the pattern, and
+/// not past its end.
+fn check_piece(offset: usize, piece: &[u8], total: usize) -> Result<(), Failure> {
+    if let Some(bad) = (0..piece.len()).find(|&k| piece[k] != pattern(offset + k)) {
+        let at = offset + bad;
+        let from = bad.saturating_sub(16);
+        let to = (bad + 16).min(piece.len());
+        return Err(Failure::mismatch(
+            format!("byte {at} of the payload is wrong"),
+            format!("payload bytes {}..{}", offset + from, offset + to),
+            (from..to).map(|k| pattern(offset + k)).collect::<Vec<u8>>(),
+            piece[from..to].to_vec(),
+        ));
+    }
+    if offset + piece.len() > total {
+        return Err(Failure::fail(format!(
+            "received {} — more than the {} of NETLINGS_SIZE",
+            size(offset + piece.len()),
+            size(total)
+        )));
+    }
+    Ok(())
 }
 
 pub async fn grade(g: &Grading) -> Outcome {
     let total = payload_size();
     let (mut program, mut conn) = g
         .check("connects to NETLINGS_ADDR", async {
-            let socket = tokio::net::TcpSocket::new_v4()
-                .and_then(|s| {
-                    s.set_recv_buffer_size(RECV_BUFFER)?;
-                    s.bind("127.0.0.1:0".parse().expect("an address"))?;
-                    Ok(s)
-                })
-                .map_err(|e| Failure::error(format!("netlings cannot set up its server: {e}")))?;
-            let listener = socket
-                .listen(8)
-                .map_err(|e| Failure::error(format!("netlings cannot listen: {e}")))?;
-            let addr = listener
-                .local_addr()
-                .map_or(String::new(), |a| a.to_string());
+            let server = SlowReader::listen(RECV_BUFFER)?;
             let program = g.start(&[
-                ("NETLINGS_ADDR", addr),
+                ("NETLINGS_ADDR", server.addr()),
                 ("NETLINGS_SIZE", total.to_string()),
             ])?;
-            let conn = super::accept_client(g, &program, &listener, "NETLINGS_ADDR").await?;
-            Ok((program, conn.into_stream()))
+            let conn = server.accept(g, &program, "NETLINGS_ADDR").await?;
+            Ok((program, conn))
         })
         .await?;
 
-    g.check(&format!("delivers all {} of the payload, intact", size(total)), async {
-        tokio::time::sleep(FIRST_READ_AFTER).await;
-        g.transcript.event(None, format!("netlings reads slowly: 64 KiB at a time, through a {} receive buffer", size(RECV_BUFFER as usize)));
-        let mut buf = vec![0u8; 64 * 1024];
-        let mut received = 0usize;
-        loop {
-            let n = match tokio::time::timeout(g.limits.io, conn.read(&mut buf)).await {
-                Err(_) => {
-                    return Err(Failure::timeout(format!(
-                        "received {} of {}, then nothing for {} s",
-                        size(received),
-                        size(total),
-                        g.limits.io.as_secs()
-                    ))
-                    .because("send the rest, then shut down the sending side so the server sees the end"));
-                }
-                Ok(Err(e)) => {
-                    return Err(Failure::fail(format!(
-                        "after {} of {}, reading failed: {e}",
-                        size(received),
-                        size(total)
-                    )));
-                }
-                Ok(Ok(n)) => n,
-            };
-            if n == 0 {
-                break;
-            }
-            if let Some(bad) = (0..n).find(|&k| buf[k] != pattern(received + k)) {
-                let at = received + bad;
-                let from = bad.saturating_sub(16);
-                let to = (bad + 16).min(n);
-                return Err(Failure::mismatch(
-                    format!("byte {at} of the payload is wrong"),
-                    format!("payload bytes {}..{}", received + from, received + to),
-                    (from..to).map(|k| pattern(received + k)).collect::<Vec<u8>>(),
-                    buf[from..to].to_vec(),
-                ));
-            }
-            received += n;
-            if received > total {
+    g.check(
+        "delivers all of the payload (NETLINGS_SIZE bytes), intact",
+        async {
+            let received = conn
+                .read_slowly(total, FIRST_READ_AFTER, READ_PAUSE, |offset, piece| {
+                    check_piece(offset, piece, total)
+                })
+                .await
+                .map_err(|f| {
+                    if f.status == crate::report::Status::Timeout {
+                        f.because("send the rest, then shut down the sending side so the server sees the end")
+                    } else {
+                        f
+                    }
+                })?;
+            if received < total {
                 return Err(Failure::fail(format!(
-                    "received {} — more than the {} of NETLINGS_SIZE",
+                    "received only {} of the {} payload, then your client closed its side",
                     size(received),
                     size(total)
-                )));
+                ))
+                .because(
+                    "write() sends what fits in the socket's buffer right now and returns that count; \
+                     the rest is never sent unless you write it. write_all() loops until every byte is sent.",
+                ));
             }
-            tokio::time::sleep(READ_PAUSE).await;
-        }
-        g.transcript.event(None, format!("netlings received {received} bytes, then EOF"));
-        if received < total {
-            let mut failure = Failure::fail(format!(
-                "received only {} of the {} payload, then your client closed its side",
-                size(received),
-                size(total)
-            ));
-            failure = failure.because(
-                "write() sends what fits in the socket's buffer right now and returns that count; \
-                 the rest is never sent unless you write it. write_all() loops until every byte is sent.",
-            );
-            return Err(failure);
-        }
-        conn.write_all(format!("OK {received}\n").as_bytes())
-            .await
-            .map_err(|e| {
-                Failure::fail(format!("netlings could not send its reply: {e}"))
-                    .because("shut down only the sending side (shutdown()), then read the reply before closing")
-            })?;
-        let _ = conn.shutdown().await;
-        Ok(())
-    })
+            conn.reply(format!("OK {received}\n").as_bytes())
+                .await
+                .map_err(|f| {
+                    f.because("shut down only the sending side (shutdown()), then read the reply before closing")
+                })
+        },
+    )
     .await?;
 
     g.check(
         "prints the server's reply `OK <bytes>` and exits with status 0",
         async {
-            let status = client_exit(&mut program, g.limits.io, "netlings replied").await?;
-            let expected = format!("OK {total}");
-            expect_printed(&program, &expected)?;
+            let status = expect_exit(&mut program, g.limits.io, "netlings replied").await?;
+            expect_printed(&program, &format!("OK {total}"))?;
             expect_success(&program, status)
         },
     )

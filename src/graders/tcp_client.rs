@@ -6,8 +6,16 @@
 
 use std::time::Duration;
 
-use super::{accept_client, client_exit, expect_success};
+use crate::harness::expect::{expect_exit, expect_success};
+use crate::harness::net::listen;
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
+use crate::peers::tcp::Conn;
+
+pub const CHECKS: &[&str] = &[
+    "connects to NETLINGS_ADDR",
+    "sends the request line `HELLO <name>`",
+    "prints the whole reply, read until the server closes",
+];
 
 /// The pause between the parts of the reply: the reply arrives in pieces, as
 /// replies from real servers do.
@@ -17,7 +25,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     let name = g.rng(|r| r.word(6));
     let (mut program, mut conn) = g
         .check("connects to NETLINGS_ADDR", async {
-            let listener = super::listen().await?;
+            let listener = listen().await?;
             let addr = listener
                 .local_addr()
                 .map_or(String::new(), |a| a.to_string());
@@ -25,7 +33,7 @@ pub async fn grade(g: &Grading) -> Outcome {
                 ("NETLINGS_ADDR", addr.clone()),
                 ("NETLINGS_NAME", name.clone()),
             ])?;
-            let conn = accept_client(g, &program, &listener, "NETLINGS_ADDR").await?;
+            let conn = Conn::accept(g, &program, &listener, "NETLINGS_ADDR").await?;
             Ok((program, conn))
         })
         .await?;
@@ -75,7 +83,7 @@ pub async fn grade(g: &Grading) -> Outcome {
             }
             let _ = conn.half_close().await;
             let status =
-                client_exit(&mut program, g.limits.io, "netlings closed the connection").await?;
+                expect_exit(&mut program, g.limits.io, "netlings closed the connection").await?;
             let printed = program.stdout_bytes();
             let trimmed = trim_newlines(&printed);
             if trimmed != trim_newlines(reply.as_bytes()) {

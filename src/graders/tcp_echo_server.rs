@@ -8,9 +8,19 @@
 
 use std::time::Duration;
 
-use super::start_tcp_server;
+use crate::harness::expect::ended_early;
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
-use crate::peers::tcp::Conn;
+use crate::peers::tcp::{self, Conn};
+
+pub const CHECKS: &[&str] = &[
+    "listens on NETLINGS_ADDR",
+    "echoes a line",
+    "echoes 1 MiB of random bytes intact",
+    "after the client's half-close, echoes the rest and closes",
+    "serves another client after the first one left",
+    "serves two clients at once",
+    "survives a client that vanishes mid-echo",
+];
 
 const BINARY_RULE: &str = "an echo server writes back exactly the bytes it read, as it reads them: \
 every byte value, not text, not lines (a String replaces bytes that are not UTF-8)";
@@ -26,7 +36,9 @@ const HALF_CLOSE_RULE: &str = "read() returning 0 means the client has finished 
 write back what is left, then close the connection";
 
 pub async fn grade(g: &Grading) -> Outcome {
-    let (program, addr, mut first) = start_tcp_server(g, &[]).await?;
+    let (program, addr, mut first) = g
+        .check("listens on NETLINGS_ADDR", tcp::start_server(g, &[]))
+        .await?;
     let run = g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000")]);
 
     g.reproduce(format!(
@@ -155,12 +167,10 @@ pub async fn grade(g: &Grading) -> Outcome {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         if let Some(status) = program.exit_status() {
-            let exit = crate::harness::process::describe_exit(status, &program.stderr_text());
-            return Err(Failure::fail(format!(
-                "your program {} after netlings dropped a connection",
-                exit.summary
-            ))
-            .because(VANISH_RULE));
+            return Err(
+                ended_early(&program, status, "after netlings dropped a connection")
+                    .because(VANISH_RULE),
+            );
         }
         Ok(())
     })

@@ -8,10 +8,19 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::expect_datagram;
 use crate::harness::net::{free_udp_addr, udp_when_ready};
-use crate::harness::{Failure, Grading, Outcome, Program};
+use crate::harness::{Failure, Grading, Outcome, Program, expect_bytes};
 use crate::peers::udp::Socket;
+
+pub const CHECKS: &[&str] = &[
+    "answers UDP on NETLINGS_ADDR (a lookup of `version`)",
+    "answers a lookup of an unset key with `key=`",
+    "stores `key=value` without replying, then answers its lookup",
+    "splits at the first `=`: a value may contain `=`",
+    "keeps a 2000-byte value whole (one datagram each way)",
+    "replies to each sender's own address, from NETLINGS_ADDR",
+    "does not let `version` be changed",
+];
 
 const VERSION_REPLY: &[u8] = b"version=netlings 1.0";
 
@@ -121,15 +130,27 @@ async fn lookup(
     key: &str,
     expected: &str,
 ) -> Result<(), Failure> {
-    expect_datagram(
-        g,
-        socket,
-        server,
-        key.as_bytes(),
+    let what = format!("the reply to the lookup `{}`", abridge(key));
+    let (reply, from) = socket
+        .ask(key.as_bytes(), server, 3, g.limits.io / 3)
+        .await
+        .map_err(|f| {
+            f.because(format!(
+                "{what} should go to the address the request came from"
+            ))
+        })?;
+    if from != server {
+        return Err(Failure::fail(format!(
+            "{what} came from {from}, not from the server's address {server}"
+        ))
+        .because("reply with the socket that received the request: clients accept answers only from the address they asked"));
+    }
+    expect_bytes(
+        &what,
         expected.as_bytes(),
-        &format!("the reply to the lookup `{}`", abridge(key)),
+        &reply,
+        format!("{what} is wrong"),
     )
-    .await
 }
 
 fn abridge(text: &str) -> String {

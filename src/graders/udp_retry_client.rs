@@ -7,9 +7,18 @@
 
 use std::time::{Duration, Instant};
 
-use super::{client_exit, expect_printed, expect_success};
+use crate::harness::expect::{
+    Race, expect_exit, expect_failure_status, expect_printed, expect_success, race,
+};
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
 use crate::peers::udp::Socket;
+
+pub const CHECKS: &[&str] = &[
+    "sends the request datagram to NETLINGS_ADDR",
+    "retransmits after NETLINGS_TIMEOUT_MS (300 ms) without a reply",
+    "prints the reply and exits with status 0",
+    "gives up after NETLINGS_TRIES tries, says so, exits non-zero",
+];
 
 /// Slack on top of the client's own timeout before a wait counts as "never".
 const SLACK: Duration = Duration::from_secs(2);
@@ -34,8 +43,9 @@ async fn answered_after_losses(g: &Grading) -> Outcome {
                 ("NETLINGS_TIMEOUT_MS", timeout.as_millis().to_string()),
                 ("NETLINGS_TRIES", tries.to_string()),
             ])?;
-            let first =
-                next_datagram(&server, &program, g.limits.ready, "the first request").await?;
+            let (first, _) = server
+                .recv_from_program(&program, g.limits.ready, "the first request")
+                .await?;
             expect_bytes(
                 "the request",
                 request.as_bytes(),
@@ -88,7 +98,7 @@ async fn answered_after_losses(g: &Grading) -> Outcome {
 
     g.check("prints the reply and exits with status 0", async {
         server.send_to(answer.as_bytes(), from).await?;
-        let status = client_exit(&mut program, g.limits.io, "netlings answered").await?;
+        let status = expect_exit(&mut program, g.limits.io, "netlings answered").await?;
         expect_printed(&program, &answer)?;
         expect_success(&program, status)
     })
@@ -101,7 +111,7 @@ async fn never_answered(g: &Grading) -> Outcome {
     let tries: usize = g.rng(|r| r.range(2, 5)) as usize;
     let request = format!("TIME {}", g.rng(|r| r.word(6)));
     g.check(
-        &format!("gives up after NETLINGS_TRIES ({tries}) tries, says so, exits non-zero"),
+        "gives up after NETLINGS_TRIES tries, says so, exits non-zero",
         async {
             let server = Socket::bind(g).await?;
             let mut program = g.start(&[
@@ -115,23 +125,21 @@ async fn never_answered(g: &Grading) -> Outcome {
             let started = Instant::now();
             let mut sent = 0usize;
             let status = loop {
-                tokio::select! {
-                    biased;
-                    status = program.exited() => break status,
-                    got = server.recv(limit.saturating_sub(started.elapsed())) => match got {
-                        Some(_) => sent += 1,
-                        None => {
-                            return Err(Failure::timeout(format!(
-                                "your program was still running {:.1} s after it started, having sent {sent} datagrams; \
-                                 with {tries} tries of {} ms it should have given up long before",
-                                limit.as_secs_f64(),
-                                timeout.as_millis()
-                            )));
-                        }
-                    },
+                let left = limit.saturating_sub(started.elapsed());
+                match race(&program, left, server.recv(left)).await {
+                    Race::Exited(status) => break status,
+                    Race::Done(Some(_)) => sent += 1,
+                    Race::Done(None) | Race::TimedOut => {
+                        return Err(Failure::timeout(format!(
+                            "your program was still running {:.1} s after it started, having sent {sent} datagrams; \
+                             with {tries} tries of {} ms it should have given up long before",
+                            limit.as_secs_f64(),
+                            timeout.as_millis()
+                        )));
+                    }
                 }
             };
-            let _ = client_exit(&mut program, g.limits.io, "it exited").await;
+            let _ = expect_exit(&mut program, g.limits.io, "it exited").await;
             // Datagrams sent just before the exit may still be queued.
             while server.recv(Duration::from_millis(50)).await.is_some() {
                 sent += 1;
@@ -142,39 +150,9 @@ async fn never_answered(g: &Grading) -> Outcome {
                     if sent == 1 { "" } else { "s" }
                 )));
             }
-            let expected = format!("gave up after {tries} tries");
-            expect_printed(&program, &expected)?;
-            if status.success() {
-                return Err(Failure::fail(
-                    "your program exited with status 0 after giving up: a failure must exit non-zero",
-                ));
-            }
-            Ok(())
+            expect_printed(&program, &format!("gave up after {tries} tries"))?;
+            expect_failure_status(status, "after giving up")
         },
     )
     .await
-}
-
-/// The next datagram, or a failure saying the program exited or stayed silent.
-async fn next_datagram(
-    server: &Socket,
-    program: &crate::harness::Program,
-    within: Duration,
-    what: &str,
-) -> Result<Vec<u8>, Failure> {
-    tokio::select! {
-        biased;
-        got = server.recv(within) => got.map(|(bytes, _)| bytes).ok_or_else(|| {
-            Failure::timeout(format!("no datagram came within {} s: waiting for {what}", within.as_secs()))
-        }),
-        status = program.exited() => {
-            // It may have sent before exiting: look once more.
-            if let Some((bytes, _)) = server.recv(Duration::from_millis(50)).await {
-                return Ok(bytes);
-            }
-            let exit = crate::harness::process::describe_exit(status, &program.stderr_text());
-            Err(Failure::fail(format!("your program {} without sending {what}", exit.summary))
-                .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
-        }
-    }
 }

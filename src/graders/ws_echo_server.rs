@@ -6,14 +6,27 @@
 
 use tokio_tungstenite::tungstenite::Message;
 
-use super::start_tcp_server;
 use crate::harness::{Failure, Grading, Outcome};
+use crate::peers::tcp;
 use crate::peers::ws::WsConn;
+
+pub const CHECKS: &[&str] = &[
+    "listens on NETLINGS_ADDR",
+    "completes the WebSocket handshake",
+    "echoes a text message as text",
+    "echoes a binary message as binary (every byte value)",
+    "answers a ping with a pong carrying its payload",
+    "echoes a 1 MiB message whole",
+    "echoes to 10 clients at once",
+    "answers a close frame with the client's code, then closes",
+];
 
 const CLIENTS: usize = 10;
 
 pub async fn grade(g: &Grading) -> Outcome {
-    let (program, addr, first) = start_tcp_server(g, &[]).await?;
+    let (program, addr, first) = g
+        .check("listens on NETLINGS_ADDR", tcp::start_server(g, &[]))
+        .await?;
     g.reproduce(format!(
         "{}, then: websocat ws://127.0.0.1:7000/echo",
         g.run_command(&[("NETLINGS_ADDR", "127.0.0.1:7000")])
@@ -108,15 +121,9 @@ pub async fn grade(g: &Grading) -> Outcome {
                     )));
                 }
             }
-            // After the closing handshake, the server closes the TCP connection.
-            match ws.recv("the end of the TCP connection").await {
-                Err(f) if f.message.contains("ended") || f.message.contains("closed") => Ok(()),
-                Err(f) => Err(f.because("after the closing handshake the server closes the TCP connection")),
-                Ok(extra) => Err(Failure::fail(format!(
-                    "after the closing handshake your server sent {}",
-                    crate::peers::ws::describe(&extra)
-                ))),
-            }
+            ws.expect_end("after the closing handshake")
+                .await
+                .map_err(|f| f.because("after the closing handshake the server closes the TCP connection"))
         },
     )
     .await?;

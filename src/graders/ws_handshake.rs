@@ -5,72 +5,24 @@
 //! netlings speaks raw bytes here (it judges the frame's bits itself), then
 //! checks that a real client library (tungstenite) accepts the server too.
 
-use super::start_tcp_server;
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
-use crate::peers::tcp::Conn;
+use crate::peers::http::read_response_head;
+use crate::peers::tcp::{self, Conn};
 use crate::peers::ws::{GUID, WsConn, accept_key, read_frame};
 
-/// The longest response head netlings reads before calling it garbage.
-const MAX_HEAD: usize = 16 * 1024;
-
-/// A response's status line and headers.
-struct Head {
-    status_line: String,
-    headers: Vec<(String, String)>,
-}
-
-impl Head {
-    fn status(&self) -> Option<u16> {
-        self.status_line.split_whitespace().nth(1)?.parse().ok()
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Reads a response head (up to the blank line) byte by byte, so nothing
-/// after it - the first frame - is consumed.
-async fn read_head(conn: &mut Conn, what: &str) -> Result<Head, Failure> {
-    let mut head = Vec::new();
-    while !head.ends_with(b"\r\n\r\n") {
-        if head.len() > MAX_HEAD {
-            return Err(Failure::fail(format!(
-                "{what}: no blank line (\\r\\n\\r\\n) after {} bytes: that is not an HTTP response head",
-                head.len()
-            )));
-        }
-        let byte = conn.recv_exact(1, what).await.map_err(|f| {
-            if head.is_empty() {
-                f
-            } else {
-                f.and(format!(
-                    "received so far: {}",
-                    crate::report::escape_abridged(&head, 200)
-                ))
-                .because("an HTTP head ends with an empty line: \\r\\n\\r\\n")
-            }
-        })?;
-        head.extend_from_slice(&byte);
-    }
-    let text = String::from_utf8_lossy(&head);
-    let mut lines = text.split("\r\n");
-    let status_line = lines.next().unwrap_or_default().to_string();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Ok(Head {
-        status_line,
-        headers,
-    })
-}
+pub const CHECKS: &[&str] = &[
+    "listens on NETLINGS_ADDR",
+    "answers the upgrade request with 101 Switching Protocols",
+    "Sec-WebSocket-Accept is base64(SHA-1(key + GUID))",
+    "then sends one text frame, unmasked: `welcome to <path>`",
+    "answers a plain GET (no Upgrade) with 400 Bad Request",
+    "works with a real WebSocket client (tungstenite)",
+];
 
 pub async fn grade(g: &Grading) -> Outcome {
-    let (program, addr, mut conn) = start_tcp_server(g, &[]).await?;
+    let (program, addr, mut conn) = g
+        .check("listens on NETLINGS_ADDR", tcp::start_server(g, &[]))
+        .await?;
     let path = format!("/room/{}", g.rng(|r| r.word(6)));
     let key = base64::Engine::encode(
         &base64::engine::general_purpose::STANDARD,
@@ -90,7 +42,7 @@ pub async fn grade(g: &Grading) -> Outcome {
                  Connection: keep-alive, Upgrade\r\nsec-websocket-key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
             );
             conn.send(request.as_bytes()).await?;
-            let head = read_head(&mut conn, "the response to the upgrade request").await?;
+            let head = read_response_head(&mut conn, "the response to the upgrade request").await?;
             if head.status() != Some(101) {
                 return Err(Failure::mismatch(
                     "the status line is not `101 Switching Protocols`",
@@ -110,11 +62,7 @@ pub async fn grade(g: &Grading) -> Outcome {
                     head.header("Upgrade")
                 )));
             }
-            let connection = head.header("Connection").unwrap_or_default();
-            if !connection
-                .split(',')
-                .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
-            {
+            if !head.lists("Connection", "upgrade") {
                 return Err(Failure::fail(format!(
                     "the 101 response needs `Connection: Upgrade`; it has {:?}",
                     head.header("Connection")
@@ -145,7 +93,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check(
-        &format!("then sends one text frame, unmasked: `welcome to {path}`"),
+        "then sends one text frame, unmasked: `welcome to <path>`",
         async {
             let frame = read_frame(&mut conn, "the first frame").await?;
             if frame.masked {
@@ -178,7 +126,7 @@ pub async fn grade(g: &Grading) -> Outcome {
             plain
                 .send(format!("GET / HTTP/1.1\r\nHost: {addr}\r\nAccept: */*\r\n\r\n").as_bytes())
                 .await?;
-            let head = read_head(&mut plain, "the response to a plain GET").await?;
+            let head = read_response_head(&mut plain, "the response to a plain GET").await?;
             if head.status() != Some(400) {
                 return Err(Failure::mismatch(
                     "a request without `Upgrade: websocket` is not a WebSocket handshake",

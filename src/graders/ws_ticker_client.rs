@@ -12,9 +12,21 @@
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::expect::{expect_exit, expect_success};
+use crate::harness::net::{accept, listen};
 use crate::harness::{Failure, Grading, Outcome, Program};
+use crate::peers::tcp::Conn;
 use crate::peers::ws::WsConn;
+
+pub const CHECKS: &[&str] = &[
+    "connects to NETLINGS_WS_URL and subscribes",
+    "reconnects after the server drops the connection, and resubscribes",
+    "reconnects again after a second drop",
+    "printed every tick once, in order, then exited with status 0",
+];
+
+const RECONNECT: &str = "when the connection drops (an error, or the stream ends without END), \
+connect again and resubscribe";
 
 /// Ticks in the whole run.
 const TOTAL: u64 = 24;
@@ -66,30 +78,22 @@ impl Ticker {
     }
 }
 
-/// Accepts the program's next connection, or says it exited instead.
+/// Accepts the program's next connection, `after` a drop.
 async fn next_connection(
     g: &Grading,
     listener: &TcpListener,
     program: &Program,
     after: &str,
 ) -> Result<WsConn, Failure> {
-    let within = g.limits.io * 2;
-    tokio::select! {
-        biased;
-        accepted = listener.accept() => {
-            let (stream, _) = accepted.map_err(|e| Failure::error(format!("accepting: {e}")))?;
-            WsConn::accept(g, stream).await
-        }
-        status = program.exited() => {
-            let exit = crate::harness::process::describe_exit(status, &program.stderr_text());
-            Err(Failure::fail(format!("your program {} {after} instead of reconnecting", exit.summary))
-                .because("when the connection drops (an error, or the stream ends without END), connect again and resubscribe"))
-        }
-        () = tokio::time::sleep(within) => Err(Failure::timeout(format!(
-            "your program did not reconnect within {} s {after}",
-            within.as_secs()
-        )).because("when the connection drops (an error, or the stream ends without END), connect again and resubscribe")),
-    }
+    let stream = accept(
+        program,
+        listener,
+        g.limits.io * 2,
+        &format!("reconnect {after}"),
+    )
+    .await
+    .map_err(|f| f.because(RECONNECT))?;
+    WsConn::accept(g, stream).await
 }
 
 pub async fn grade(g: &Grading) -> Outcome {
@@ -105,7 +109,7 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     let (listener, mut program, ws) = g
         .check("connects to NETLINGS_WS_URL and subscribes", async {
-            let listener = super::listen().await?;
+            let listener = listen().await?;
             let addr = listener
                 .local_addr()
                 .map_err(|e| Failure::error(e.to_string()))?;
@@ -113,7 +117,7 @@ pub async fn grade(g: &Grading) -> Outcome {
                 ("NETLINGS_WS_URL", format!("ws://{addr}/ticks")),
                 ("NETLINGS_SYMBOL", ticker.symbol.clone()),
             ])?;
-            let stream = super::accept_client(g, &program, &listener, "NETLINGS_WS_URL")
+            let stream = Conn::accept(g, &program, &listener, "NETLINGS_WS_URL")
                 .await?
                 .into_stream();
             let mut ws = WsConn::accept(g, stream).await?;
@@ -157,10 +161,11 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check("printed every tick once, in order, then exited with status 0", async {
-        let status = client_exit(&mut program, g.limits.io, "the ticker sent END").await?;
+        let status = expect_exit(&mut program, g.limits.io, "the ticker sent END").await?;
         // The tick lines, `<seq> <price>`; other lines (diagnostics) are not
         // ticks and are left out.
-        let ticks: Vec<(u64, String)> = stdout_lines(&program)
+        let ticks: Vec<(u64, String)> = program
+            .stdout_lines()
             .iter()
             .filter_map(|l| tick_line(l))
             .collect();

@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use super::{client_exit, expect_success, stdout_lines};
+use crate::harness::expect::{expect_exit, expect_success};
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::xmlrpc::server::{Received, Server};
 use crate::peers::xmlrpc::wire::Framing;
@@ -519,7 +519,7 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     let status = g
         .check(CHECKS[5], async {
-            let status = client_exit(&mut program, g.limits.io, "netlings answered its third call").await?;
+            let status = expect_exit(&mut program, g.limits.io, "netlings answered its third call").await?;
             let want = format!("count={} total={:.2}", script.items.len(), script.total());
             expect_line(&program, &want, |line| line.starts_with("count="))
                 .map_err(|f| f.because("print the struct's members by name - count and total - with the total to two decimals (`{:.2}`)"))?;
@@ -549,7 +549,7 @@ pub async fn grade(g: &Grading) -> Outcome {
 /// The program printed `want` on a line of its own; else a mismatch with
 /// the line that looks like an attempt (`near`), or with all it printed.
 fn expect_line(program: &Program, want: &str, near: impl Fn(&str) -> bool) -> Result<(), Failure> {
-    let lines = stdout_lines(program);
+    let lines = program.stdout_lines();
     if lines.iter().any(|l| l.trim() == want) {
         return Ok(());
     }

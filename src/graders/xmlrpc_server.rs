@@ -11,8 +11,8 @@
 
 use std::net::SocketAddr;
 
-use super::start_tcp_server;
 use crate::harness::{Failure, Grading, Outcome};
+use crate::peers::tcp;
 use crate::peers::xmlrpc::client::{Request, Session};
 use crate::peers::xmlrpc::write::{Style, write_call};
 use crate::peers::xmlrpc::{Call, Response, Value, codes};
@@ -146,7 +146,7 @@ fn expect_double(v: &Value, want: f64, what: &str) -> Result<(), Failure> {
 }
 
 pub async fn grade(g: &Grading) -> Outcome {
-    let (_program, addr, first) = start_tcp_server(g, &[]).await?;
+    let (_program, addr, first) = g.check(CHECKS[0], tcp::start_server(g, &[])).await?;
     let mut first = Some(Session::adopt(g, addr, first));
 
     g.check(CHECKS[1], async {

@@ -7,6 +7,9 @@
 //! died - how it died and what it printed.
 
 pub mod cleanup;
+pub mod crash;
+pub mod expect;
+mod failure;
 pub mod net;
 pub mod process;
 pub mod rng;
@@ -17,10 +20,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::report::{Check, Mismatch, Status};
+use crate::report::Check;
+pub use failure::{Failure, Outcome, Stop, expect_bytes};
 pub use process::{Program, ProgramWatch, Spec};
 pub use rng::Rng;
 pub use transcript::Transcript;
+
+/// The checks the runner adds around a grader's own: the build before
+/// them, and the exercise's deadline or a missing grader after them.
+pub const COMPILES: &str = "compiles";
+pub const FINISHES_IN_TIME: &str = "finishes within the exercise's deadline";
+pub const HAS_A_GRADER: &str = "grader";
+pub const RUNNER_CHECKS: &[&str] = &[COMPILES, FINISHES_IN_TIME, HAS_A_GRADER];
 
 /// The environment variable that carries the pid of the netlings process
 /// that started a program.
@@ -72,105 +83,6 @@ pub fn time_scale() -> f64 {
         .filter(|f| *f > 0.0 && f.is_finite())
         .unwrap_or(1.0)
 }
-
-/// Why a check failed.
-#[derive(Debug, Clone)]
-pub struct Failure {
-    pub status: Status,
-    /// What happened, as observed.
-    pub message: String,
-    pub mismatch: Option<Box<Mismatch>>,
-    /// The likely causes, in the learner's terms. Left out when the program
-    /// crashed: the crash is the cause then.
-    pub hints: Vec<String>,
-}
-
-impl Failure {
-    pub fn fail(message: impl Into<String>) -> Failure {
-        Failure {
-            status: Status::Fail,
-            message: message.into(),
-            mismatch: None,
-            hints: Vec::new(),
-        }
-    }
-
-    pub fn timeout(message: impl Into<String>) -> Failure {
-        Failure {
-            status: Status::Timeout,
-            message: message.into(),
-            mismatch: None,
-            hints: Vec::new(),
-        }
-    }
-
-    /// netlings itself could not judge (not the learner's fault).
-    pub fn error(message: impl Into<String>) -> Failure {
-        Failure {
-            status: Status::Error,
-            message: message.into(),
-            mismatch: None,
-            hints: Vec::new(),
-        }
-    }
-
-    /// This machine cannot grade the exercise: something it needs and
-    /// netlings does not provide (a broker) is missing. Not the learner's
-    /// fault, and not netlings' either: the message says how to get it.
-    pub fn unavailable(message: impl Into<String>) -> Failure {
-        Failure {
-            status: Status::Unavailable,
-            message: message.into(),
-            mismatch: None,
-            hints: Vec::new(),
-        }
-    }
-
-    pub fn mismatch(
-        message: impl Into<String>,
-        what: impl Into<String>,
-        expected: impl Into<Vec<u8>>,
-        actual: impl Into<Vec<u8>>,
-    ) -> Failure {
-        Failure {
-            status: Status::Fail,
-            message: message.into(),
-            mismatch: Some(Box::new(Mismatch {
-                what: what.into(),
-                expected: expected.into(),
-                actual: actual.into(),
-            })),
-            hints: Vec::new(),
-        }
-    }
-
-    /// Adds a likely cause: the bug that produces what was observed.
-    pub fn because(mut self, line: impl AsRef<str>) -> Failure {
-        let line = line.as_ref().trim();
-        if !line.is_empty() {
-            self.hints.push(line.to_string());
-        }
-        self
-    }
-
-    /// Adds a line of fact to the message (nothing if `line` is empty).
-    pub fn and(mut self, line: impl AsRef<str>) -> Failure {
-        if line.as_ref().trim().is_empty() {
-            return self;
-        }
-        if !self.message.is_empty() {
-            self.message.push('\n');
-        }
-        self.message.push_str(line.as_ref());
-        self
-    }
-}
-
-/// Returned by a failed check: the verdict is recorded, the grader stops.
-#[derive(Debug)]
-pub struct Stop;
-
-pub type Outcome = Result<(), Stop>;
 
 /// Everything one grade needs; shared by the grader and its peers.
 pub struct Grading {
@@ -349,7 +261,7 @@ impl Grading {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
-        let (message, program_output) = self.explain(failure.message, &failure.hints).await;
+        let (message, program_output) = self.explain(&failure).await;
         self.push(Check {
             name: name.to_string(),
             status: failure.status,
@@ -365,13 +277,13 @@ impl Grading {
     /// Adds what the learner needs to understand a failure: whether their
     /// program (or one of its threads) crashed, how, and what it printed; the
     /// likely causes only when no crash explains it already.
-    async fn explain(&self, message: String, hints: &[String]) -> (String, Option<String>) {
+    async fn explain(&self, failure: &Failure) -> (String, Option<String>) {
         let watched = self
             .watched
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        let mut crash = Vec::new();
+        let mut ending = Vec::new();
         let mut panicked = false;
         let mut output = None;
         for w in watched.iter().filter(|w| !w.ended_by_netlings()) {
@@ -379,19 +291,16 @@ impl Grading {
             let stderr = w.stderr_text();
             match w.exit_status() {
                 None => {
-                    if let Some(panic) = process::panic_message(&stderr) {
+                    if let Some(panic) = crash::panic_message(&stderr) {
                         panicked = true;
-                        crash.push(format!("a thread of your program panicked:\n  {panic}"));
+                        ending.push(format!("a thread of your program panicked:\n  {panic}"));
                     }
                 }
                 Some(status) => {
-                    let exit = process::describe_exit(status, &stderr);
-                    let said = message.contains("your program panicked")
-                        || message.contains("your program exited")
-                        || message.contains("your program was killed");
+                    let exit = crash::describe_exit(status, &stderr);
                     panicked |= exit.detail.is_some();
-                    if !status.success() && !said {
-                        crash.push(match exit.detail {
+                    if !status.success() && !failure.tells_exit {
+                        ending.push(match exit.detail {
                             Some(detail) => format!("your program {}:\n  {detail}", exit.summary),
                             None => format!("your program {}", exit.summary),
                         });
@@ -399,26 +308,26 @@ impl Grading {
                 }
             }
             if let Some((stream, total)) = w.flooded()
-                && !message.contains("netlings stopped it")
+                && !failure.tells_flood
             {
-                crash.push(format!(
+                ending.push(format!(
                     "your program wrote {} to {stream}, more than the {} netlings allows, so netlings stopped it",
                     crate::report::size(total),
                     crate::report::size(process::FLOOD_LIMIT)
                 ));
             }
-            let rest = process::stderr_besides_panic(&stderr);
+            let rest = crash::stderr_besides_panic(&stderr);
             if !rest.is_empty() {
                 let lines: Vec<&str> = rest.lines().collect();
                 output = Some(lines[lines.len().saturating_sub(12)..].join("\n"));
             }
         }
-        let mut text = message;
+        let mut text = failure.message.clone();
         // A panic is the cause (often a stub's todo!()): guesses would only
         // distract. Any other way of dying goes with the likely causes.
-        let mut extra = crash;
+        let mut extra = ending;
         if !panicked {
-            extra.extend(hints.iter().cloned());
+            extra.extend(failure.hints.iter().cloned());
         }
         for line in extra {
             text.push('\n');
@@ -456,19 +365,5 @@ impl Drop for Grading {
     fn drop(&mut self) {
         let ids = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
         cleanup::spawn(&ids);
-    }
-}
-
-/// Compares bytes; on a difference, a failure that shows both.
-pub fn expect_bytes(
-    what: &str,
-    expected: &[u8],
-    actual: &[u8],
-    message: impl Into<String>,
-) -> Result<(), Failure> {
-    if expected == actual {
-        Ok(())
-    } else {
-        Err(Failure::mismatch(message, what, expected, actual))
     }
 }

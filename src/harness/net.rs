@@ -4,9 +4,10 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use tokio::net::{TcpStream, UdpSocket};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
 
-use super::process::{Program, describe_exit};
+use super::expect::{Race, ended_early, race};
+use super::process::Program;
 use super::{Failure, Grading};
 
 /// A free TCP port on loopback: bound to port 0, then released for the
@@ -22,6 +23,39 @@ pub fn free_udp_addr() -> SocketAddr {
     std::net::UdpSocket::bind("127.0.0.1:0")
         .and_then(|s| s.local_addr())
         .expect("binding 127.0.0.1:0")
+}
+
+/// A listener of netlings' own on a fresh loopback port, for a program
+/// under test that is a client.
+pub async fn listen() -> Result<TcpListener, Failure> {
+    TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| Failure::error(format!("netlings cannot bind 127.0.0.1:0: {e}")))
+}
+
+/// Waits for the program under test (a client) to connect to `listener`,
+/// at most `within`; fails at once if it exits first. `connect` says what
+/// it should do, for the messages: "connect to NETLINGS_ADDR (127.0.0.1:4000)",
+/// "reconnect after the first drop".
+pub async fn accept(
+    program: &Program,
+    listener: &TcpListener,
+    within: Duration,
+    connect: &str,
+) -> Result<TcpStream, Failure> {
+    match race(program, within, listener.accept()).await {
+        Race::Done(Ok((stream, _))) => Ok(stream),
+        Race::Done(Err(e)) => Err(Failure::error(format!("accepting a connection: {e}"))),
+        Race::Exited(status) => Err(ended_early(
+            program,
+            status,
+            &format!("and did not {connect}"),
+        )),
+        Race::TimedOut => Err(Failure::timeout(format!(
+            "your program did not {connect} within {} s",
+            within.as_secs()
+        ))),
+    }
 }
 
 /// Connects to `addr` until the program listens, and returns that first
@@ -126,19 +160,7 @@ pub async fn udp_when_ready(
 }
 
 fn exited_before_ready(program: &Program, status: std::process::ExitStatus, what: &str) -> Failure {
-    let stderr = program.stderr_text();
-    let exit = describe_exit(status, &stderr);
-    let mut message = format!("your program {} before {what}", exit.summary);
-    if let Some(detail) = exit.detail {
-        message.push_str(&format!(":\n  {detail}"));
-    }
-    if let Some(stream) = program.flooded() {
-        message.push_str(&format!(
-            "\nit wrote more than {} to {stream}, so netlings stopped it",
-            crate::report::size(super::process::FLOOD_LIMIT)
-        ));
-    }
-    Failure::fail(message)
+    ended_early(program, status, &format!("before {what}"))
 }
 
 fn not_ready(program: &Program, addr: SocketAddr, proto: &str, waited: Duration) -> Failure {

@@ -1,7 +1,10 @@
-//! Reference peers: the protocol code graders talk through. Each speaks in
-//! protocol messages and records the bytes in the transcript; graders decide.
+//! Reference peers: the protocol code graders talk through, one module per
+//! protocol. Each speaks in protocol messages and records the bytes in the
+//! transcript; graders decide. A peer knows no verdicts: it never imports a
+//! grader.
 
 pub mod amqp;
+pub mod calculator;
 pub mod http;
 pub mod tcp;
 pub mod udp;

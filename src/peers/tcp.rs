@@ -8,10 +8,27 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
 
-use crate::harness::{Failure, Grading, Transcript};
-use crate::report::{escape_abridged, size};
+use crate::harness::net::{accept, connect_when_ready, free_tcp_addr};
+use crate::harness::{Failure, Grading, Program, Transcript};
+use crate::report::{escape, escape_abridged, size};
+
+/// Starts the program under test, a TCP server, on a fresh `NETLINGS_ADDR`
+/// (plus `env`), and returns it with its address and a first connection,
+/// made as soon as it listens.
+pub async fn start_server(
+    g: &Grading,
+    env: &[(&str, String)],
+) -> Result<(Program, SocketAddr, Conn), Failure> {
+    let addr = free_tcp_addr();
+    let mut vars = vec![("NETLINGS_ADDR", addr.to_string())];
+    vars.extend(env.iter().cloned());
+    let program = g.start(&vars)?;
+    let stream = connect_when_ready(g, &program, addr).await?;
+    Ok((program, addr, Conn::from_stream(g, stream)))
+}
 
 /// The longest line a line-based peer accepts before calling it garbage.
 pub const MAX_LINE: usize = 64 * 1024;
@@ -40,6 +57,27 @@ impl Conn {
         Ok(Conn::from_stream(g, stream))
     }
 
+    /// Waits for the program under test (a client) to connect to
+    /// `listener`, whose address it got in the environment variable `var`.
+    pub async fn accept(
+        g: &Grading,
+        program: &Program,
+        listener: &TcpListener,
+        var: &str,
+    ) -> Result<Conn, Failure> {
+        let addr = listener
+            .local_addr()
+            .map_or("?".to_string(), |a| a.to_string());
+        let stream = accept(
+            program,
+            listener,
+            g.limits.ready,
+            &format!("connect to {var} ({addr})"),
+        )
+        .await?;
+        Ok(Conn::from_stream(g, stream))
+    }
+
     pub fn from_stream(g: &Grading, stream: TcpStream) -> Conn {
         let _ = stream.set_nodelay(true);
         let id = g.transcript.new_conn();
@@ -64,6 +102,32 @@ impl Conn {
 
     pub fn local_addr(&self) -> Option<SocketAddr> {
         self.stream.local_addr().ok()
+    }
+
+    /// Becomes a sender that never finishes: `start`, then `then` again
+    /// and again, every `every`, until the [`Trickle`] is dropped - a
+    /// slowloris, whose connection is never idle and never complete.
+    pub fn trickle(self, start: &[u8], then: &[u8], every: Duration) -> Trickle {
+        self.transcript.event(
+            Some(self.id),
+            format!(
+                "netlings sends \"{}\" and then \"{}\" every {} ms, never finishing",
+                escape(start),
+                escape(then),
+                every.as_millis()
+            ),
+        );
+        let (start, then) = (start.to_vec(), then.to_vec());
+        let mut stream = self.stream;
+        Trickle(tokio::spawn(async move {
+            let _ = stream.write_all(&start).await;
+            loop {
+                tokio::time::sleep(every).await;
+                if stream.write_all(&then).await.is_err() {
+                    return;
+                }
+            }
+        }))
     }
 
     /// Sends all of `bytes` (waiting, if the program reads slowly).
@@ -329,5 +393,164 @@ fn received_so_far(bytes: &[u8]) -> String {
         "; nothing was received".to_string()
     } else {
         format!("; received only {}", escape_abridged(bytes, 80))
+    }
+}
+
+/// Connects to `addr` with a receive buffer of `bytes` (the kernel may
+/// round it up): a client that, once it stops reading, soon makes the
+/// sender's writes block.
+pub async fn connect_with_recv_buffer(addr: SocketAddr, bytes: u32) -> Result<TcpStream, Failure> {
+    let socket = tokio::net::TcpSocket::new_v4()
+        .and_then(|s| {
+            s.set_recv_buffer_size(bytes)?;
+            Ok(s)
+        })
+        .map_err(|e| Failure::error(format!("netlings cannot set up a socket: {e}")))?;
+    socket
+        .connect(addr)
+        .await
+        .map_err(|e| Failure::fail(format!("could not connect to {addr}: {e}")))
+}
+
+/// A connection that trickles bytes (see [`Conn::trickle`]); dropping it
+/// stops the trickle and closes the connection.
+#[must_use = "dropping a Trickle stops it"]
+pub struct Trickle(JoinHandle<()>);
+
+impl Drop for Trickle {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A reference server that reads slowly, through a small receive buffer:
+/// what a sender meets on a congested path. One `write` then takes only
+/// what fits in the buffers and returns, and a sender that ignores its
+/// count loses the rest.
+///
+/// It reads megabytes, so it does not record them byte by byte in the
+/// transcript (they would drown it): it records what it did.
+pub struct SlowReader {
+    listener: TcpListener,
+    recv_buffer: u32,
+}
+
+impl SlowReader {
+    /// Listens on a fresh loopback port with a receive buffer of
+    /// `recv_buffer` bytes.
+    pub fn listen(recv_buffer: u32) -> Result<SlowReader, Failure> {
+        let socket = tokio::net::TcpSocket::new_v4()
+            .and_then(|s| {
+                s.set_recv_buffer_size(recv_buffer)?;
+                s.bind("127.0.0.1:0".parse().expect("an address"))?;
+                Ok(s)
+            })
+            .map_err(|e| Failure::error(format!("netlings cannot set up its server: {e}")))?;
+        let listener = socket
+            .listen(8)
+            .map_err(|e| Failure::error(format!("netlings cannot listen: {e}")))?;
+        Ok(SlowReader {
+            listener,
+            recv_buffer,
+        })
+    }
+
+    pub fn addr(&self) -> String {
+        self.listener
+            .local_addr()
+            .map_or(String::new(), |a| a.to_string())
+    }
+
+    /// Waits for the program (a client that got [`addr`](Self::addr) in
+    /// `var`) to connect.
+    pub async fn accept(
+        self,
+        g: &Grading,
+        program: &Program,
+        var: &str,
+    ) -> Result<SlowConn, Failure> {
+        let conn = Conn::accept(g, program, &self.listener, var).await?;
+        Ok(SlowConn {
+            id: conn.id,
+            transcript: conn.transcript.clone(),
+            io: conn.io,
+            recv_buffer: self.recv_buffer,
+            stream: conn.into_stream(),
+        })
+    }
+}
+
+/// A connection accepted by a [`SlowReader`].
+pub struct SlowConn {
+    stream: TcpStream,
+    id: u32,
+    transcript: Transcript,
+    io: Duration,
+    recv_buffer: u32,
+}
+
+impl SlowConn {
+    /// Reads everything the program sends, to its end (EOF), slowly: the
+    /// first read after `first_after`, then 64 KiB at a time with `pause`
+    /// between reads. Each piece goes to `check` with its offset in the
+    /// stream, to be judged as it comes. `expected` is how much the
+    /// program should send (for messages). Returns how much came.
+    pub async fn read_slowly(
+        &mut self,
+        expected: usize,
+        first_after: Duration,
+        pause: Duration,
+        mut check: impl FnMut(usize, &[u8]) -> Result<(), Failure>,
+    ) -> Result<usize, Failure> {
+        tokio::time::sleep(first_after).await;
+        self.transcript.event(
+            None,
+            format!(
+                "netlings reads slowly: 64 KiB at a time, through a {} receive buffer",
+                size(self.recv_buffer as usize)
+            ),
+        );
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut received = 0usize;
+        loop {
+            let n = match tokio::time::timeout(self.io, self.stream.read(&mut buf)).await {
+                Err(_) => {
+                    return Err(Failure::timeout(format!(
+                        "received {} of {}, then nothing for {} s",
+                        size(received),
+                        size(expected),
+                        self.io.as_secs()
+                    )));
+                }
+                Ok(Err(e)) => {
+                    return Err(Failure::fail(format!(
+                        "after {} of {}, reading failed: {e}",
+                        size(received),
+                        size(expected)
+                    )));
+                }
+                Ok(Ok(0)) => break,
+                Ok(Ok(n)) => n,
+            };
+            check(received, &buf[..n])?;
+            received += n;
+            tokio::time::sleep(pause).await;
+        }
+        self.transcript.event(
+            Some(self.id),
+            format!("netlings received {received} bytes, then EOF"),
+        );
+        Ok(received)
+    }
+
+    /// Sends `bytes` (recorded) and closes netlings' side.
+    pub async fn reply(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        self.transcript.sent(self.id, bytes);
+        self.stream
+            .write_all(bytes)
+            .await
+            .map_err(|e| Failure::fail(format!("netlings could not send its reply: {e}")))?;
+        let _ = self.stream.shutdown().await;
+        Ok(())
     }
 }

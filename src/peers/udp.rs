@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use tokio::net::UdpSocket;
 
-use crate::harness::{Failure, Grading, Transcript};
-use crate::report::Who;
+use crate::harness::expect::{Race, ended_early, race};
+use crate::harness::{Failure, Grading, Program, Transcript};
+use crate::report::{Who, escape_abridged};
 
 pub struct Socket {
     socket: UdpSocket,
@@ -68,6 +69,64 @@ impl Socket {
                     return Some((buf[..n].to_vec(), from));
                 }
                 Ok(Err(_)) => continue,
+            }
+        }
+    }
+
+    /// Sends `request` to `to` and waits `wait` for an answer, asking
+    /// again - `tries` times in all - while none comes: on loopback a
+    /// datagram is rarely lost, but UDP promises nothing. The answer is the
+    /// first datagram that comes, from wherever it comes.
+    pub async fn ask(
+        &self,
+        request: &[u8],
+        to: SocketAddr,
+        tries: usize,
+        wait: Duration,
+    ) -> Result<(Vec<u8>, SocketAddr), Failure> {
+        for _ in 0..tries {
+            self.send_to(request, to).await?;
+            if let Some(answer) = self.recv(wait).await {
+                return Ok(answer);
+            }
+        }
+        Err(Failure::timeout(format!(
+            "no reply to {} after asking {tries} times ({:.1} s each), on socket #{} (port {})",
+            escape_abridged(request, 40),
+            wait.as_secs_f64(),
+            self.id,
+            self.local_addr().port()
+        )))
+    }
+
+    /// The next datagram the program under test (a client) sends here, at
+    /// most `within`; fails at once if the program exits without sending
+    /// `what`.
+    pub async fn recv_from_program(
+        &self,
+        program: &Program,
+        within: Duration,
+        what: &str,
+    ) -> Result<(Vec<u8>, SocketAddr), Failure> {
+        let silent = || {
+            Failure::timeout(format!(
+                "no datagram came within {} s: waiting for {what}",
+                within.as_secs()
+            ))
+        };
+        match race(program, within, self.recv(within)).await {
+            Race::Done(Some(datagram)) => Ok(datagram),
+            Race::Done(None) | Race::TimedOut => Err(silent()),
+            Race::Exited(status) => {
+                // It may have sent just before exiting: look once more.
+                if let Some(datagram) = self.recv(Duration::from_millis(50)).await {
+                    return Ok(datagram);
+                }
+                Err(ended_early(
+                    program,
+                    status,
+                    &format!("without sending {what}"),
+                ))
             }
         }
     }

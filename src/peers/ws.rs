@@ -20,7 +20,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use crate::harness::{Failure, Grading, Transcript};
-use crate::report::{Who, escape_abridged, size};
+use crate::report::{Status, Who, escape_abridged, size};
 
 /// The GUID RFC 6455 appends to the client's key.
 pub const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -229,6 +229,71 @@ impl WsConn {
                 "waiting for {what} (a text message), your program sent {}",
                 describe(&other)
             ))),
+        }
+    }
+
+    /// Nothing that counts arrives for `quiet`: pings never count, and
+    /// `ignore` says which other messages do not. `what` says who expects
+    /// the silence, for the message.
+    pub async fn expect_silence(
+        &mut self,
+        quiet: Duration,
+        what: &str,
+        mut ignore: impl FnMut(&Message) -> bool,
+    ) -> Result<(), Failure> {
+        let until = tokio::time::Instant::now() + quiet;
+        loop {
+            let left = until.saturating_duration_since(tokio::time::Instant::now());
+            match self.recv_within(left, "nothing").await {
+                Err(f) if f.status == Status::Timeout => return Ok(()),
+                Err(f) => return Err(f),
+                Ok(msg) if ignore(&msg) => {}
+                Ok(msg) => {
+                    return Err(Failure::fail(format!(
+                        "{what}: connection #{} received {} where nothing was expected",
+                        self.id,
+                        describe(&msg)
+                    )));
+                }
+            }
+        }
+    }
+
+    /// The connection ends - the stream closes, with or without its closing
+    /// handshake - within the io deadline, with nothing more said (pings
+    /// aside).
+    pub async fn expect_end(&mut self, what: &str) -> Result<(), Failure> {
+        let deadline = tokio::time::Instant::now() + self.io;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => {
+                    return Err(Failure::timeout(format!(
+                        "{what}: connection #{} was still open {:.1} s later",
+                        self.id,
+                        self.io.as_secs_f64()
+                    )));
+                }
+                Ok(None)
+                | Ok(Some(Err(
+                    WsError::ConnectionClosed
+                    | WsError::AlreadyClosed
+                    | WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake),
+                ))) => {
+                    self.transcript
+                        .event(Some(self.id), "your program closed the connection");
+                    return Ok(());
+                }
+                Ok(Some(Err(e))) => return Err(ws_failure(&e, self.id, what)),
+                Ok(Some(Ok(Message::Ping(_)))) => {}
+                Ok(Some(Ok(msg))) => {
+                    self.transcript
+                        .said(Who::Program, Some(self.id), describe(&msg));
+                    return Err(Failure::fail(format!(
+                        "{what}: your program sent {} instead",
+                        describe(&msg)
+                    )));
+                }
+            }
         }
     }
 

@@ -11,8 +11,8 @@ use colored::Colorize;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::{Answer, AnswerKey, Item, KeyItem, Kind, Quiz, Verdict, judge, letter};
-use crate::watch::terminal;
+use super::{Answer, AnswerKey, Item, ItemKind, KeyItem, Quiz, Verdict, judge, letter};
+use crate::terminal;
 
 /// What the learner did with one item.
 enum Response {
@@ -164,11 +164,11 @@ async fn ask_item(
             return Ok(Response::Stop);
         }
         let choices = match item.kind {
-            Kind::TrueFalse => 2,
+            ItemKind::TrueFalse => 2,
             _ => item.options.len(),
         };
         match item.kind {
-            Kind::Short => match key.code {
+            ItemKind::Short => match key.code {
                 KeyCode::Enter if !text.trim().is_empty() => {
                     return Ok(Response::Answered(Answer::Text(text.trim().to_string())));
                 }
@@ -182,14 +182,16 @@ async fn ask_item(
                 KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
                 KeyCode::Down | KeyCode::Char('j') => cursor = (cursor + 1).min(choices - 1),
                 KeyCode::Char('q') => return Ok(Response::Stop),
-                KeyCode::Char(' ') if item.kind == Kind::Multiple => {
+                KeyCode::Char(' ') if item.kind == ItemKind::Multiple => {
                     chosen[cursor] = !chosen[cursor]
                 }
                 KeyCode::Enter => match item.kind {
-                    Kind::Single => {
+                    ItemKind::Single => {
                         return Ok(Response::Answered(Answer::Letters(vec![letter(cursor)])));
                     }
-                    Kind::TrueFalse => return Ok(Response::Answered(Answer::Bool(cursor == 0))),
+                    ItemKind::TrueFalse => {
+                        return Ok(Response::Answered(Answer::Bool(cursor == 0)));
+                    }
                     _ => {
                         let letters: Vec<char> =
                             (0..choices).filter(|&i| chosen[i]).map(letter).collect();
@@ -198,16 +200,18 @@ async fn ask_item(
                         }
                     }
                 },
-                KeyCode::Char(c) if item.kind == Kind::TrueFalse => match c.to_ascii_lowercase() {
-                    't' | 'y' => return Ok(Response::Answered(Answer::Bool(true))),
-                    'f' | 'n' => return Ok(Response::Answered(Answer::Bool(false))),
-                    _ => {}
-                },
+                KeyCode::Char(c) if item.kind == ItemKind::TrueFalse => {
+                    match c.to_ascii_lowercase() {
+                        't' | 'y' => return Ok(Response::Answered(Answer::Bool(true))),
+                        'f' | 'n' => return Ok(Response::Answered(Answer::Bool(false))),
+                        _ => {}
+                    }
+                }
                 KeyCode::Char(c) => {
                     let i = (c.to_ascii_lowercase() as u8).wrapping_sub(b'a') as usize;
                     if i < choices {
                         cursor = i;
-                        if item.kind == Kind::Single {
+                        if item.kind == ItemKind::Single {
                             return Ok(Response::Answered(Answer::Letters(vec![letter(i)])));
                         }
                         chosen[i] = !chosen[i];
@@ -231,7 +235,7 @@ fn screen(
     let _ = writeln!(out, "{}\n{}\n", heading.bold(), position.dimmed());
     let _ = writeln!(out, "{}\n", item.prompt);
     match item.kind {
-        Kind::Short => {
+        ItemKind::Short => {
             let _ = writeln!(out, "your answer: {text}▏\n");
             let _ = writeln!(
                 out,
@@ -241,13 +245,13 @@ fn screen(
         }
         kind => {
             let options: Vec<String> = match kind {
-                Kind::TrueFalse => vec!["true".into(), "false".into()],
+                ItemKind::TrueFalse => vec!["true".into(), "false".into()],
                 _ => item.options.clone(),
             };
             for (i, option) in options.iter().enumerate() {
                 let pointer = if i == cursor { "▶" } else { " " };
                 let mark = match kind {
-                    Kind::Multiple => {
+                    ItemKind::Multiple => {
                         if chosen[i] {
                             "[x] "
                         } else {
@@ -256,7 +260,7 @@ fn screen(
                     }
                     _ => "",
                 };
-                let label = if kind == Kind::TrueFalse {
+                let label = if kind == ItemKind::TrueFalse {
                     option.clone()
                 } else {
                     format!("{}) {option}", letter(i))
@@ -273,8 +277,10 @@ fn screen(
                 );
             }
             let help = match kind {
-                Kind::Single => "a, b, c… or ↑/↓ and Enter · Esc stops (answers so far are kept)",
-                Kind::Multiple => {
+                ItemKind::Single => {
+                    "a, b, c… or ↑/↓ and Enter · Esc stops (answers so far are kept)"
+                }
+                ItemKind::Multiple => {
                     "letters or Space toggle, ↑/↓ move, Enter answers · choose every correct option · Esc stops"
                 }
                 _ => "t or f, or ↑/↓ and Enter · Esc stops (answers so far are kept)",

@@ -18,29 +18,29 @@ use crate::catalog::line_col;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub enum ItemKind {
     Single,
     Multiple,
     TrueFalse,
     Short,
 }
 
-impl Kind {
+impl ItemKind {
     pub fn describe(self) -> &'static str {
         match self {
-            Kind::Single => "single choice",
-            Kind::Multiple => "multiple choice",
-            Kind::TrueFalse => "true or false",
-            Kind::Short => "short answer",
+            ItemKind::Single => "single choice",
+            ItemKind::Multiple => "multiple choice",
+            ItemKind::TrueFalse => "true or false",
+            ItemKind::Short => "short answer",
         }
     }
 
     fn example(self) -> &'static str {
         match self {
-            Kind::Single => "answer = \"b\"",
-            Kind::Multiple => "answer = [\"a\", \"c\"]",
-            Kind::TrueFalse => "answer = true",
-            Kind::Short => "answer = \"…\"",
+            ItemKind::Single => "answer = \"b\"",
+            ItemKind::Multiple => "answer = [\"a\", \"c\"]",
+            ItemKind::TrueFalse => "answer = true",
+            ItemKind::Short => "answer = \"…\"",
         }
     }
 }
@@ -84,7 +84,7 @@ impl fmt::Display for Answer {
 #[derive(Debug, Clone)]
 pub struct Item {
     pub id: String,
-    pub kind: Kind,
+    pub kind: ItemKind,
     pub prompt: String,
     pub options: Vec<String>,
     pub answer: Answer,
@@ -141,7 +141,7 @@ struct RawQuiz {
 #[serde(deny_unknown_fields)]
 struct RawItem {
     id: Spanned<String>,
-    kind: Kind,
+    kind: ItemKind,
     prompt: String,
     #[serde(default)]
     options: Vec<String>,
@@ -193,7 +193,7 @@ pub fn letter(i: usize) -> char {
 
 /// Reads an answer of `kind` from its TOML value, leniently: "B", "b)",
 /// "a, c", "yes" are understood; what cannot be is an error for that line.
-fn answer_of(kind: Kind, value: &toml::Value, options: usize) -> Result<Answer, String> {
+fn answer_of(kind: ItemKind, value: &toml::Value, options: usize) -> Result<Answer, String> {
     use toml::Value;
     let letter_of = |s: &str| -> Result<char, String> {
         let t = s.trim().trim_end_matches([')', '.']).to_ascii_lowercase();
@@ -215,8 +215,8 @@ fn answer_of(kind: Kind, value: &toml::Value, options: usize) -> Result<Answer, 
     match (kind, value) {
         (_, Value::String(s)) if s.trim().is_empty() => Ok(Answer::Empty),
         (_, Value::Array(a)) if a.is_empty() => Ok(Answer::Empty),
-        (Kind::Single, Value::String(s)) => letter_of(s).map(|c| Answer::Letters(vec![c])),
-        (Kind::Multiple, Value::Array(items)) => {
+        (ItemKind::Single, Value::String(s)) => letter_of(s).map(|c| Answer::Letters(vec![c])),
+        (ItemKind::Multiple, Value::Array(items)) => {
             let mut letters = Vec::new();
             for item in items {
                 let Value::String(s) = item else {
@@ -228,7 +228,7 @@ fn answer_of(kind: Kind, value: &toml::Value, options: usize) -> Result<Answer, 
             letters.dedup();
             Ok(Answer::Letters(letters))
         }
-        (Kind::Multiple, Value::String(s)) => {
+        (ItemKind::Multiple, Value::String(s)) => {
             let mut letters = s
                 .split([',', ' '])
                 .filter(|p| !p.trim().is_empty())
@@ -238,15 +238,15 @@ fn answer_of(kind: Kind, value: &toml::Value, options: usize) -> Result<Answer, 
             letters.dedup();
             Ok(Answer::Letters(letters))
         }
-        (Kind::TrueFalse, Value::Boolean(b)) => Ok(Answer::Bool(*b)),
-        (Kind::TrueFalse, Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+        (ItemKind::TrueFalse, Value::Boolean(b)) => Ok(Answer::Bool(*b)),
+        (ItemKind::TrueFalse, Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
             "true" | "t" | "yes" | "y" => Ok(Answer::Bool(true)),
             "false" | "f" | "no" | "n" => Ok(Answer::Bool(false)),
             other => Err(format!("`{other}` is neither true nor false")),
         },
-        (Kind::Short, Value::String(s)) => Ok(Answer::Text(s.trim().to_string())),
-        (Kind::Short, Value::Integer(n)) => Ok(Answer::Text(n.to_string())),
-        (Kind::Short, Value::Float(n)) => Ok(Answer::Text(n.to_string())),
+        (ItemKind::Short, Value::String(s)) => Ok(Answer::Text(s.trim().to_string())),
+        (ItemKind::Short, Value::Integer(n)) => Ok(Answer::Text(n.to_string())),
+        (ItemKind::Short, Value::Float(n)) => Ok(Answer::Text(n.to_string())),
         (kind, _) => Err(format!(
             "this is a {} item: answer like {}",
             kind.describe(),
@@ -271,7 +271,7 @@ impl Quiz {
                 ));
             }
             let options = raw_item.options.len();
-            if matches!(raw_item.kind, Kind::Single | Kind::Multiple) && options < 2 {
+            if matches!(raw_item.kind, ItemKind::Single | ItemKind::Multiple) && options < 2 {
                 return Err(error(
                     path,
                     text,

@@ -5,34 +5,33 @@
 //! grade is a task of its own: a newer save aborts it (its build and
 //! programs die with it) and starts a fresh one, and a verdict is shown only
 //! if it belongs to the newest grade.
+//!
+//! This file holds the state and the loop; [`keys`] what each key does,
+//! [`draw`] what the screen shows.
 
+mod draw;
 mod files;
+mod keys;
 mod list;
-pub mod terminal;
 
-use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
-use colored::Colorize;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+use crate::app::{App, default_jobs};
 use crate::cargo::Show;
 use crate::catalog::Exercise;
-use crate::cli::{App, default_jobs};
 use crate::grade::{self, Options, Which};
 use crate::harness::Rng;
-use crate::report::{self, ExerciseReport, Status};
+use crate::report::ExerciseReport;
 use crate::state::State;
-use crate::workspace::{Reset, Workspace};
-
-pub use terminal::restore as restore_terminal;
+use crate::terminal;
 
 pub const NO_TTY: &str = "watch mode needs a terminal (stdin and stdout are not one here). \
 In scripts and CI, use `netlings verify` (all exercises) or `netlings run NAME` (one).";
@@ -256,9 +255,7 @@ impl Watch {
         self.task = None;
         match result {
             Ok(report) => {
-                if report.status == Status::Pass && self.state.done.insert(report.name.clone()) {
-                    self.save_state();
-                }
+                self.record(std::slice::from_ref(&report));
                 self.grade = Grade::Done(Box::new(report));
             }
             Err(e) => self.grade = Grade::Failed(e),
@@ -272,119 +269,19 @@ impl Watch {
         }
     }
 
+    /// Marks what passed done, and saves the progress if that is news.
+    fn record(&mut self, reports: &[ExerciseReport]) {
+        if let Err(e) = self.app.record(&mut self.state, reports) {
+            self.note = Some(format!("could not save progress: {e:#}"));
+        }
+    }
+
     fn go_to(&mut self, name: &str) {
         self.current = name.to_string();
         self.show_hint = false;
         self.pending = None;
         self.save_state();
         self.start_grade();
-    }
-
-    fn key(&mut self, key: KeyEvent) -> Next {
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            return Next::Quit;
-        }
-        match &mut self.view {
-            View::List(list) => {
-                let action = list.key(key, &self.app.catalog, &self.state);
-                match action {
-                    list::Action::Stay => {}
-                    list::Action::Back => self.view = View::Exercise,
-                    list::Action::Quit => return Next::Quit,
-                    list::Action::Continue(name) => {
-                        self.view = View::Exercise;
-                        self.note = None;
-                        self.go_to(&name);
-                    }
-                    list::Action::Reset(name) => {
-                        self.reset(&name);
-                        if name == self.current {
-                            self.start_grade();
-                        }
-                    }
-                }
-                return Next::Continue;
-            }
-            View::CheckAll(_) => {
-                if self.check_all.is_none() {
-                    self.view = View::Exercise;
-                } else if key.code == KeyCode::Char('q') {
-                    return Next::Quit;
-                }
-                return Next::Continue;
-            }
-            View::ConfirmReset => {
-                self.view = View::Exercise;
-                if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                    let name = self.current.clone();
-                    self.reset(&name);
-                    self.start_grade();
-                } else {
-                    self.note = Some("reset cancelled".into());
-                }
-                return Next::Continue;
-            }
-            View::Exercise => {}
-        }
-        self.note = None;
-        match key.code {
-            KeyCode::Char('q') => return Next::Quit,
-            KeyCode::Char('n') => self.next(),
-            KeyCode::Char('p') => {
-                match self.app.catalog.position(&self.current).filter(|&i| i > 0) {
-                    Some(i) => {
-                        let name = self.app.catalog.exercises[i - 1].name.clone();
-                        self.go_to(&name);
-                    }
-                    None => self.note = Some("this is the first exercise".into()),
-                }
-            }
-            KeyCode::Char('h') => self.show_hint = !self.show_hint,
-            KeyCode::Char('l') => {
-                self.view = View::List(list::List::new(&self.app.catalog, &self.current));
-            }
-            KeyCode::Char('r') => self.start_grade(),
-            KeyCode::Char('c') => self.check_all(),
-            KeyCode::Char('x') => self.view = View::ConfirmReset,
-            _ => {}
-        }
-        Next::Continue
-    }
-
-    fn next(&mut self) {
-        if !self.state.done.contains(&self.current) {
-            self.note = Some(format!(
-                "{} has not passed yet: make it pass first (or `l` to pick another exercise)",
-                self.current
-            ));
-            return;
-        }
-        match self
-            .state
-            .next_pending(&self.app.catalog, &self.current)
-            .map(str::to_string)
-        {
-            Some(next) => self.go_to(&next),
-            None => self.note = Some(ALL_DONE.to_string()),
-        }
-    }
-
-    fn reset(&mut self, name: &str) {
-        let Some(exercise) = self.app.catalog.exercise(name).cloned() else {
-            return;
-        };
-        self.note = Some(match self.app.ws.reset(&exercise) {
-            Ok(Reset::AlreadyOriginal) => format!("{name} is already the original stub"),
-            Ok(Reset::Restored { backup: Some(b) }) => format!(
-                "{name} is the original stub again; your version is kept at {}",
-                b.strip_prefix(&self.app.ws.root).unwrap_or(&b).display()
-            ),
-            Ok(Reset::Restored { backup: None }) => format!("{name} was missing; the stub is back"),
-            Err(e) => format!("could not reset {name}: {e:#}"),
-        });
-        if self.state.done.remove(name) {
-            self.save_state();
-        }
     }
 
     fn check_all(&mut self) {
@@ -405,191 +302,12 @@ impl Watch {
     }
 
     fn checked_one(&mut self, report: ExerciseReport) {
-        if report.status == Status::Pass && self.state.done.insert(report.name.clone()) {
-            self.save_state();
-        }
+        self.record(std::slice::from_ref(&report));
         if let View::CheckAll(all) = &mut self.view {
             all.reports.push(report);
             if all.reports.len() == all.total {
                 self.check_all = None;
             }
         }
-    }
-
-    fn render(&self) {
-        let text = match &self.view {
-            View::List(list) => list.render(&self.app.catalog, &self.state, &self.current),
-            View::CheckAll(all) => self.render_check_all(all),
-            View::Exercise | View::ConfirmReset => self.render_exercise(),
-        };
-        terminal::draw(&text);
-    }
-
-    fn render_exercise(&self) -> String {
-        let exercise = self.exercise();
-        let catalog = &self.app.catalog;
-        let mut out = String::new();
-        let position = catalog.position(&exercise.name).map_or(0, |i| i + 1);
-        let _ = writeln!(
-            out,
-            "{} {}  {}",
-            "netlings ·".bold(),
-            exercise.name.bold(),
-            format!(
-                "({}, exercise {position} of {})",
-                exercise.topic,
-                catalog.exercises.len()
-            )
-            .dimmed()
-        );
-        for q in self.app.questions_of(exercise) {
-            let _ = writeln!(out, "{}", q.cyan());
-        }
-        let rel = Workspace::exercise_rel(exercise);
-        let _ = writeln!(
-            out,
-            "edit {}\n",
-            terminal::link(&self.current_path(), &rel.display().to_string()).underline()
-        );
-
-        let mut body = String::new();
-        match &self.grade {
-            Grade::Running { build_line } => {
-                let _ = writeln!(body, "{}", "Checking…".yellow().bold());
-                if !build_line.is_empty() {
-                    let _ = writeln!(body, "{}", build_line.dimmed());
-                }
-            }
-            Grade::Failed(e) => {
-                let _ = writeln!(body, "{} {e}", "netlings could not grade:".red().bold());
-            }
-            Grade::Done(report) => {
-                body.push_str(&report::human::exercise(report));
-                if report.status == Status::Pass {
-                    if self.state.next_pending(catalog, &self.current).is_none() {
-                        let _ = writeln!(body, "\n{}", ALL_DONE.green().bold());
-                    } else {
-                        let _ = writeln!(
-                            body,
-                            "\n{}",
-                            "Passed! Press n for the next exercise.".green().bold()
-                        );
-                    }
-                }
-            }
-        }
-        if self.show_hint {
-            let _ = writeln!(body, "\n{}\n{}", "hint:".bold(), exercise.hint);
-        }
-        out.push_str(&fit(&body, terminal::rows().map(|r| r.saturating_sub(12))));
-
-        out.push('\n');
-        if let View::ConfirmReset = self.view {
-            let _ = writeln!(
-                out,
-                "{}",
-                format!(
-                    "Reset {} to its original stub? Your version is kept as a backup. (y/n)",
-                    exercise.name
-                )
-                .yellow()
-                .bold()
-            );
-        } else if let Some(note) = &self.note {
-            let _ = writeln!(out, "{}", note.yellow());
-        }
-        let _ = writeln!(
-            out,
-            "{}",
-            progress_bar(self.state.done.len(), catalog.exercises.len())
-        );
-        let _ = writeln!(
-            out,
-            "{}",
-            format!(
-                "n next · p previous · h hint · l list · r re-run · c check all · x reset · q quit   (saves noticed by {})",
-                self.watching
-            )
-            .dimmed()
-        );
-        out
-    }
-
-    fn render_check_all(&self, all: &CheckAll) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} {}/{} graded\n",
-            "netlings · checking every exercise".bold(),
-            all.reports.len(),
-            all.total
-        );
-        for e in &self.app.catalog.exercises {
-            match all.reports.iter().find(|r| r.name == e.name) {
-                Some(r) => {
-                    let failed = r.checks.iter().find(|c| c.status != Status::Pass);
-                    let _ = writeln!(
-                        out,
-                        "{} {:<26} {}",
-                        report::human::status_mark(r.status),
-                        e.name,
-                        failed.map_or(String::new(), |c| c.name.dimmed().to_string())
-                    );
-                }
-                None => {
-                    let _ = writeln!(out, "{} {:<26}", "…".dimmed(), e.name);
-                }
-            }
-        }
-        let passed = all
-            .reports
-            .iter()
-            .filter(|r| r.status == Status::Pass)
-            .count();
-        if self.check_all.is_some() {
-            let _ = writeln!(out, "\n{}", "grading in parallel… (q quits)".dimmed());
-        } else {
-            let _ = writeln!(
-                out,
-                "\n{passed}/{} pass. {}",
-                all.total,
-                "Press any key to go back.".dimmed()
-            );
-        }
-        out
-    }
-}
-
-const ALL_DONE: &str =
-    "Every exercise passes. Well done! `netlings answer qNN` shows the model answers.";
-
-fn progress_bar(done: usize, total: usize) -> String {
-    const WIDTH: usize = 30;
-    let filled = (done * WIDTH).checked_div(total).unwrap_or(0);
-    format!(
-        "{}{} {done}/{total} done",
-        "█".repeat(filled).green(),
-        "░".repeat(WIDTH - filled).dimmed()
-    )
-}
-
-/// At most `rows` lines of `text`, saying how many were left out.
-fn fit(text: &str, rows: Option<usize>) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    match rows {
-        Some(rows) if rows > 4 && lines.len() > rows => {
-            let mut out = lines[..rows - 1].join("\n");
-            let _ = write!(
-                out,
-                "\n{}\n",
-                format!(
-                    "… {} more lines (a bigger window, or `netlings run`, shows them all)",
-                    lines.len() - rows + 1
-                )
-                .dimmed()
-            );
-            out
-        }
-        _ => format!("{text}\n"),
     }
 }

@@ -179,11 +179,11 @@ impl Proxy {
                 if let Some(t) = found(&lock(&self.shared.log)) {
                     return Ok(t);
                 }
-                let exit = crate::harness::process::describe_exit(status, &program.stderr_text());
-                Err(
-                    Failure::fail(format!("your program {} before {what}", exit.summary))
-                        .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()),
-                )
+                Err(crate::harness::expect::ended_early(
+                    program,
+                    status,
+                    &format!("before {what}"),
+                ))
             }
             None => Err(Failure::timeout(format!(
                 "{what}: not on the wire within {:.0} s",

@@ -21,7 +21,7 @@ use super::wire::{Framing, Message, Wire, WireError};
 use super::write::{self, Style};
 use super::xml::{self, XmlError};
 use super::{Call, Response, abridged};
-use crate::harness::process::describe_exit;
+use crate::harness::expect::{Race, ended_early, race};
 use crate::harness::{Failure, Grading, Program, Transcript};
 use crate::report::{Who, escape_abridged};
 
@@ -266,45 +266,41 @@ impl Server {
             }
             failure
         };
-        tokio::select! {
-            biased;
-            got = self.wait_for(within, found) => match got {
-                Some(Ok(r)) => Ok(r),
-                Some(Err(troubles)) => Err(with_troubles(
-                    Failure::fail(format!("netlings waited for {waiting_for}, and:")),
-                    troubles,
-                )),
-                None => {
-                    let log = self.log();
-                    let mut failure = Failure::timeout(format!(
-                        "waited {:.1} s for {waiting_for}; {}",
-                        within.as_secs_f64(),
-                        log.summary()
-                    ));
-                    if log.connections.iter().any(|c| c.requests == 0 && !c.closed) {
-                        failure = failure.and("your program connected, and sent no request on that connection");
-                    }
-                    Err(failure)
-                }
-            },
-            status = program.exited() => {
+        let timed_out = || {
+            let log = self.log();
+            let mut failure = Failure::timeout(format!(
+                "waited {:.1} s for {waiting_for}; {}",
+                within.as_secs_f64(),
+                log.summary()
+            ));
+            if log.connections.iter().any(|c| c.requests == 0 && !c.closed) {
+                failure =
+                    failure.and("your program connected, and sent no request on that connection");
+            }
+            failure
+        };
+        match race(program, within, self.wait_for(within, found)).await {
+            Race::Done(Some(Ok(r))) => Ok(r),
+            Race::Done(Some(Err(troubles))) => Err(with_troubles(
+                Failure::fail(format!("netlings waited for {waiting_for}, and:")),
+                troubles,
+            )),
+            Race::Done(None) | Race::TimedOut => Err(timed_out()),
+            Race::Exited(status) => {
                 // Its last request may still be on its way in.
                 if let Some(Ok(r)) = self.wait_for(Duration::from_millis(200), found).await {
                     return Ok(r);
                 }
-                let exit = describe_exit(status, &program.stderr_text());
                 let log = self.log();
-                let failure = Failure::fail(if log.requests.is_empty() {
-                    format!("your program {} before sending any request", exit.summary)
+                let context = if log.requests.is_empty() {
+                    "before sending any request".to_string()
                 } else {
-                    format!(
-                        "your program {} while netlings waited for {waiting_for}; {}",
-                        exit.summary,
-                        log.summary()
-                    )
-                });
-                Err(with_troubles(failure, log.troubles())
-                    .and(exit.detail.map(|d| format!("  {d}")).unwrap_or_default()))
+                    format!("while netlings waited for {waiting_for}; {}", log.summary())
+                };
+                Err(with_troubles(
+                    ended_early(program, status, &context),
+                    log.troubles(),
+                ))
             }
         }
     }

@@ -1,0 +1,195 @@
+//! One invocation of netlings: the checkout, its curriculum and the
+//! learner's progress - what every subcommand works on - and the exit codes
+//! they end with.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use colored::Colorize;
+
+use crate::catalog::{Catalog, Exercise, QUIZ_GRADER};
+use crate::graders;
+use crate::report::{ExerciseReport, Status};
+use crate::state::State;
+use crate::workspace::{Reset, Workspace};
+
+/// Exit codes: 0 pass, 1 fail, 2 usage or configuration error, 3 nothing
+/// failed but some exercises could not be graded here (no broker).
+pub const EXIT_FAIL: u8 = 1;
+pub const EXIT_CONFIG: u8 = 2;
+pub const EXIT_NOT_GRADED: u8 = 3;
+
+/// What every command but `--help` needs: the checkout and its curriculum
+/// (the learner's progress is read when a command needs it).
+pub struct App {
+    pub ws: Workspace,
+    pub catalog: Catalog,
+}
+
+impl App {
+    /// The checkout and its curriculum, every exercise's grader known.
+    pub fn load() -> Result<App> {
+        App::load_with(true)
+    }
+
+    /// The checkout and its curriculum without asking whether netlings has
+    /// every grader it names: for `dev sync`, which registers new ones.
+    pub fn load_unchecked() -> Result<App> {
+        App::load_with(false)
+    }
+
+    fn load_with(check_graders: bool) -> Result<App> {
+        let ws = Workspace::discover()?;
+        let path = ws.root.join(Catalog::FILE);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let catalog = Catalog::parse(Path::new(Catalog::FILE), &text)?;
+        if check_graders {
+            catalog.check_graders(Path::new(Catalog::FILE), &text, |g| {
+                g == QUIZ_GRADER || graders::lookup(g).is_some()
+            })?;
+        }
+        Ok(App { ws, catalog })
+    }
+
+    pub fn state(&self) -> Result<State> {
+        let mut state = State::load(&self.ws.root)?;
+        state.retain_known(&self.catalog);
+        Ok(state)
+    }
+
+    pub fn save_state(&self, state: &State) -> Result<()> {
+        state.save(&self.ws.root).with_context(|| {
+            format!(
+                "saving progress to {}",
+                State::path(&self.ws.root).display()
+            )
+        })
+    }
+
+    /// Marks exercises done and saves the progress, if that is news.
+    /// Returns whether it was.
+    pub fn mark_done<'n>(
+        &self,
+        state: &mut State,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Result<bool> {
+        let before = state.done.len();
+        state.done.extend(names.into_iter().map(str::to_string));
+        let news = state.done.len() != before;
+        if news {
+            self.save_state(state)?;
+        }
+        Ok(news)
+    }
+
+    /// Marks done, and saves, every exercise that passed.
+    pub fn record(&self, state: &mut State, reports: &[ExerciseReport]) -> Result<bool> {
+        let passed = reports.iter().filter(|r| r.status == Status::Pass);
+        self.mark_done(state, passed.map(|r| r.name.as_str()))
+    }
+
+    /// Puts an exercise's original stub back (the learner's version kept as
+    /// a backup); says what happened.
+    pub fn reset_stub(&self, exercise: &Exercise) -> Result<String> {
+        let path = Workspace::exercise_rel(exercise);
+        Ok(match self.ws.reset(exercise)? {
+            Reset::AlreadyOriginal => format!("{} is already the original stub.", path.display()),
+            Reset::Restored { backup: Some(b) } => format!(
+                "{} is the original stub again; your version is kept at {}",
+                path.display(),
+                b.strip_prefix(&self.ws.root).unwrap_or(&b).display()
+            ),
+            Reset::Restored { backup: None } => {
+                format!("{} was missing; the original stub is back.", path.display())
+            }
+        })
+    }
+
+    /// Takes an exercise's done mark away (it was reset), and saves the
+    /// progress if it had one.
+    pub fn unmark(&self, state: &mut State, name: &str) -> Result<()> {
+        if state.done.remove(name) {
+            self.save_state(state)?;
+        }
+        Ok(())
+    }
+
+    /// The named exercise, or a clear error with the closest names.
+    pub fn exercise(&self, name: &str) -> Result<&Exercise> {
+        if let Some(e) = self.catalog.exercise(name) {
+            return Ok(e);
+        }
+        let close = self.catalog.suggest(name);
+        if close.is_empty() {
+            bail!("there is no exercise named `{name}`; `netlings list` shows them all");
+        }
+        bail!(
+            "there is no exercise named `{name}`; did you mean {}?",
+            close
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
+    }
+
+    pub fn current_or(&self, name: Option<&str>) -> Result<&Exercise> {
+        match name {
+            Some(n) => self.exercise(n),
+            None => {
+                let state = self.state()?;
+                self.exercise(state.current_or_first_pending(&self.catalog))
+            }
+        }
+    }
+
+    /// "Q2. How would you implement …" for each question of an exercise.
+    pub fn questions_of(&self, exercise: &Exercise) -> Vec<String> {
+        exercise
+            .questions
+            .iter()
+            .filter_map(|q| self.catalog.question(q))
+            .map(|q| format!("{}. {}", q.label(), q.text))
+            .collect()
+    }
+
+    /// The exercise's name, topic, file and questions, as a heading.
+    pub fn print_header(&self, exercise: &Exercise) {
+        crate::outln!(
+            "{} {} {}",
+            exercise.name.bold(),
+            format!("({})", exercise.topic).dimmed(),
+            Workspace::exercise_rel(exercise)
+                .display()
+                .to_string()
+                .underline()
+        );
+        for q in self.questions_of(exercise) {
+            crate::outln!("{}", q.cyan());
+        }
+        crate::outln!();
+    }
+}
+
+/// How many exercises are graded at once by default: one per core.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// 0 when everything passed; 1 when anything failed; 3 when nothing failed
+/// but something could not be graded on this machine, so that CI tells
+/// "could not be graded here" from both.
+pub fn exit_for(reports: &[ExerciseReport]) -> ExitCode {
+    if reports.iter().all(|r| r.status == Status::Pass) {
+        ExitCode::SUCCESS
+    } else if reports
+        .iter()
+        .all(|r| matches!(r.status, Status::Pass | Status::Unavailable))
+    {
+        ExitCode::from(EXIT_NOT_GRADED)
+    } else {
+        ExitCode::from(EXIT_FAIL)
+    }
+}

@@ -1,0 +1,185 @@
+//! The subcommands that grade and show exercises: `list`, `run`, `hint`,
+//! `verify`, `reset`. (`quiz` and `answer` are in [`crate::cards`], `watch`
+//! in [`crate::watch`], `dev` in [`crate::dev`].)
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::ValueEnum;
+use colored::Colorize;
+
+use crate::app::{App, default_jobs, exit_for};
+use crate::cargo::Show;
+use crate::catalog::{Exercise, question_label};
+use crate::grade::{self, Options, Which};
+use crate::harness::Rng;
+use crate::report::{self, Status, Summary};
+use crate::workspace::Workspace;
+
+/// How `verify` shows its reports.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Junit,
+}
+
+pub fn list(app: &App) -> Result<ExitCode> {
+    let state = app.state()?;
+    let current = state.current_or_first_pending(&app.catalog).to_string();
+    let mut topic = "";
+    for e in &app.catalog.exercises {
+        if e.topic != topic {
+            topic = &e.topic;
+            let title = app.catalog.topic(topic).map_or("", |t| t.title.as_str());
+            crate::outln!("\n{} {}", topic.bold(), title.dimmed());
+        }
+        let mark = if e.name == current { "→" } else { " " };
+        let status = if state.done.contains(&e.name) {
+            "done".green().to_string()
+        } else {
+            "pending".yellow().to_string()
+        };
+        let questions: Vec<String> = e.questions.iter().map(|q| question_label(q)).collect();
+        crate::outln!(
+            "{mark} {:<26} {:<9} {:<8} {}",
+            e.name,
+            questions.join(","),
+            status,
+            e.summary.dimmed()
+        );
+    }
+    crate::outln!(
+        "\n{}/{} done. The arrow marks the current exercise: `netlings run` grades it.",
+        state.done.len(),
+        app.catalog.exercises.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn which(solutions: bool) -> Which {
+    if solutions {
+        Which::Solution
+    } else {
+        Which::Exercise
+    }
+}
+
+pub async fn run(
+    app: &App,
+    name: Option<&str>,
+    seed: Option<u64>,
+    solution: bool,
+) -> Result<ExitCode> {
+    let exercise = app.current_or(name)?.clone();
+    app.print_header(&exercise);
+    let color = std::io::stderr().is_terminal();
+    let options = Options::new(
+        which(solution),
+        seed.unwrap_or_else(Rng::fresh_seed),
+        1,
+        Show::Live { color },
+    );
+    let report = grade::build_and_grade(std::slice::from_ref(&exercise), &app.ws.root, &options)
+        .await?
+        .remove(0);
+    crate::out!("{}", report::human::exercise(&report));
+    if solution {
+        return Ok(exit_for(&[report]));
+    }
+    let mut state = app.state()?;
+    let passed = report.status == Status::Pass;
+    let next = state
+        .next_pending(&app.catalog, &exercise.name)
+        .map(str::to_string);
+    // `netlings run` without a name follows the learner: on to the next
+    // exercise after a pass, or staying on this one.
+    if name.is_none() {
+        state.current = if passed {
+            next.clone()
+        } else {
+            Some(exercise.name.clone())
+        };
+    }
+    let saved = app.mark_done(&mut state, passed.then_some(exercise.name.as_str()))?;
+    if name.is_none() && !saved {
+        app.save_state(&state)?;
+    }
+    match (passed, next) {
+        (true, Some(next)) => crate::outln!("\nWell done! Next: `netlings run {next}`"),
+        (true, None) => crate::outln!("\nWell done! Every exercise passes."),
+        (false, _) => crate::outln!(
+            "\nEdit {} and run again; `netlings hint` helps.",
+            Workspace::exercise_rel(&exercise).display()
+        ),
+    }
+    Ok(exit_for(&[report]))
+}
+
+pub fn hint(app: &App, name: Option<&str>) -> Result<ExitCode> {
+    let exercise = app.current_or(name)?;
+    app.print_header(exercise);
+    crate::outln!("{}", exercise.hint);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn verify(
+    app: &App,
+    names: &[String],
+    solutions: bool,
+    format: Format,
+    jobs: Option<usize>,
+    seed: Option<u64>,
+) -> Result<ExitCode> {
+    let exercises: Vec<Exercise> = if names.is_empty() {
+        app.catalog.exercises.clone()
+    } else {
+        names
+            .iter()
+            .map(|n| app.exercise(n).cloned())
+            .collect::<Result<_>>()?
+    };
+    let started = Instant::now();
+    let options = Options::new(
+        which(solutions),
+        seed.unwrap_or_else(Rng::fresh_seed),
+        jobs.unwrap_or_else(default_jobs),
+        Show::Quiet,
+    );
+    if format == Format::Human {
+        eprintln!(
+            "building and grading {} exercise{} ({} at a time, seed {})…",
+            exercises.len(),
+            if exercises.len() == 1 { "" } else { "s" },
+            options.jobs,
+            options.seed
+        );
+    }
+    let reports = grade::build_and_grade(&exercises, &app.ws.root, &options).await?;
+    let summary = Summary::of(&reports, started.elapsed());
+    match format {
+        Format::Human => {
+            for r in reports.iter().filter(|r| r.status != Status::Pass) {
+                crate::outln!("{}", format!("── {} ──", r.name).bold());
+                crate::out!("{}", report::human::exercise(r));
+                crate::outln!();
+            }
+            crate::out!("{}", report::human::summary(&reports, &summary));
+        }
+        Format::Json => crate::outln!("{}", report::json::render(&reports, &summary)),
+        Format::Junit => crate::out!("{}", report::junit::render(&reports, &summary)),
+    }
+    if !solutions {
+        app.record(&mut app.state()?, &reports)?;
+    }
+    Ok(exit_for(&reports))
+}
+
+pub fn reset(app: &App, name: &str) -> Result<ExitCode> {
+    let exercise = app.exercise(name)?;
+    crate::outln!("{}", app.reset_stub(exercise)?);
+    app.unmark(&mut app.state()?, &exercise.name)?;
+    Ok(ExitCode::SUCCESS)
+}
