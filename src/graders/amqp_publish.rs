@@ -169,7 +169,7 @@ pub async fn grade(g: &Grading) -> Outcome {
         for p in &publishes {
             let mode = p.content().and_then(|c| *c.properties.delivery_mode());
             if mode != Some(2) {
-                proxy.retell(|e| is_publish(e));
+                proxy.retell(is_publish);
                 return Err(Failure::fail(format!(
                     "a message was published with delivery-mode={}: a transient message is lost when the broker restarts",
                     mode.map_or("none".to_string(), |m| m.to_string())
