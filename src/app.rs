@@ -14,9 +14,11 @@ use crate::report::{ExerciseReport, Status};
 use crate::state::State;
 use crate::workspace::{Reset, Workspace};
 
-/// Exit codes: 0 pass, 1 fail, 2 usage or configuration error.
+/// Exit codes: 0 pass, 1 fail, 2 usage or configuration error, 3 nothing
+/// failed but some exercises could not be graded here (no broker).
 pub const EXIT_FAIL: u8 = 1;
 pub const EXIT_CONFIG: u8 = 2;
+pub const EXIT_NOT_GRADED: u8 = 3;
 
 /// What every command but `--help` needs: the checkout and its curriculum
 /// (the learner's progress is read when a command needs it).
@@ -195,10 +197,17 @@ pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
-/// 0 when every report passed, else 1.
+/// 0 when everything passed; 1 when anything failed; 3 when nothing failed
+/// but something could not be graded on this machine, so that CI tells
+/// "could not be graded here" from both.
 pub fn exit_for(reports: &[ExerciseReport]) -> ExitCode {
     if reports.iter().all(|r| r.status == Status::Pass) {
         ExitCode::SUCCESS
+    } else if reports
+        .iter()
+        .all(|r| matches!(r.status, Status::Pass | Status::Unavailable))
+    {
+        ExitCode::from(EXIT_NOT_GRADED)
     } else {
         ExitCode::from(EXIT_FAIL)
     }

@@ -105,6 +105,7 @@ pub fn main() -> ExitCode {
             if tokio::signal::ctrl_c().await.is_ok() {
                 terminal::restore();
                 harness::process::kill_all();
+                harness::cleanup::run_all().await;
                 eprintln!("\ninterrupted: every program netlings started has been stopped");
                 std::process::exit(130);
             }

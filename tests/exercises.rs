@@ -36,9 +36,11 @@ async fn every_solution_passes() {
     let reports = build_and_grade(&all(&catalog), &root, &options(Which::Solution))
         .await
         .unwrap();
+    // Without a broker the RabbitMQ exercises cannot be graded (said loudly).
+    let broker = common::broker_up();
     let mut failed: Vec<String> = reports
         .iter()
-        .filter(|r| r.status != Status::Pass)
+        .filter(|r| r.status != Status::Pass && (broker || r.status != Status::Unavailable))
         .map(netlings::report::human::exercise)
         .collect();
     // A grade that passes runs every check its grader's CHECKS list, in order.
@@ -73,7 +75,11 @@ async fn every_stub_fails_with_the_message_of_its_todo() {
         .await
         .unwrap();
     let mut problems = Vec::new();
+    let broker = common::broker_up();
     for (exercise, report) in exercises.iter().zip(&reports) {
+        if !broker && report.status == Status::Unavailable {
+            continue;
+        }
         let source = std::fs::read_to_string(root.join(Workspace::exercise_rel(exercise))).unwrap();
         if exercise.is_quiz() {
             let unanswered = report

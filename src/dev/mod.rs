@@ -88,6 +88,7 @@ async fn check(app: &App, jobs: usize) -> Result<ExitCode> {
         .cloned()
         .collect();
     let mut problems = Vec::new();
+    let mut not_graded = std::collections::BTreeSet::new();
     for (which, want) in [(Which::Solution, true), (Which::Exercise, false)] {
         let options = Options::new(which, Rng::fresh_seed(), jobs, Show::Quiet);
         for r in grade::build_and_grade(&programs, root, &options).await? {
@@ -97,6 +98,14 @@ async fn check(app: &App, jobs: usize) -> Result<ExitCode> {
             } else {
                 "stub"
             };
+            if r.status == Status::Unavailable {
+                crate::outln!(
+                    "--  {label} {}: could not be graded here (no broker)",
+                    r.name
+                );
+                not_graded.insert(r.name.clone());
+                continue;
+            }
             crate::outln!(
                 "{} {label} {}: {}",
                 if passed == want { "ok " } else { "BAD" },
@@ -112,7 +121,13 @@ async fn check(app: &App, jobs: usize) -> Result<ExitCode> {
             }
         }
     }
-    if problems.is_empty() {
+    if problems.is_empty() && !not_graded.is_empty() {
+        crate::outln!(
+            "every solution graded here passes and every stub fails; not checked here: {}",
+            not_graded.into_iter().collect::<Vec<_>>().join(", ")
+        );
+        Ok(ExitCode::from(crate::app::EXIT_NOT_GRADED))
+    } else if problems.is_empty() {
         crate::outln!("every solution passes and every stub fails");
         Ok(ExitCode::SUCCESS)
     } else {

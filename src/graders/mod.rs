@@ -93,6 +93,10 @@ impl Grader {
 }
 
 // BEGIN GENERATED GRADERS (cargo run -q -- dev sync writes this from the files in src/graders/; do not edit by hand)
+pub mod amqp_publish;
+pub mod amqp_subscribe;
+pub mod amqp_topic_routing;
+pub mod amqp_work_queue;
 pub mod client_timeouts;
 pub mod concurrent_server;
 pub mod grpc_client;
@@ -122,6 +126,26 @@ pub mod xmlrpc_server;
 
 /// Every grader, by name.
 pub const ALL: &[Grader] = &[
+    Grader {
+        name: "amqp_publish",
+        checks: amqp_publish::CHECKS,
+        grade: |g| Box::pin(amqp_publish::grade(g)),
+    },
+    Grader {
+        name: "amqp_subscribe",
+        checks: amqp_subscribe::CHECKS,
+        grade: |g| Box::pin(amqp_subscribe::grade(g)),
+    },
+    Grader {
+        name: "amqp_topic_routing",
+        checks: amqp_topic_routing::CHECKS,
+        grade: |g| Box::pin(amqp_topic_routing::grade(g)),
+    },
+    Grader {
+        name: "amqp_work_queue",
+        checks: amqp_work_queue::CHECKS,
+        grade: |g| Box::pin(amqp_work_queue::grade(g)),
+    },
     Grader {
         name: "client_timeouts",
         checks: client_timeouts::CHECKS,

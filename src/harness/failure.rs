@@ -52,6 +52,13 @@ impl Failure {
 
     /// Expected bytes against the actual ones, shown with the first
     /// difference marked.
+    /// This machine cannot grade the exercise: something it needs and
+    /// netlings does not provide (a broker) is missing. Not the learner's
+    /// fault, and not netlings' either: the message says how to get it.
+    pub fn unavailable(message: impl Into<String>) -> Failure {
+        Failure::new(Status::Unavailable, message)
+    }
+
     pub fn mismatch(
         message: impl Into<String>,
         what: impl Into<String>,

@@ -6,6 +6,7 @@
 //! harness records the verdict, what crossed the wire, and - when the program
 //! died - how it died and what it printed.
 
+pub mod cleanup;
 pub mod crash;
 pub mod expect;
 mod failure;
@@ -101,6 +102,8 @@ pub struct Grading {
     all_programs: Mutex<Vec<ProgramWatch>>,
     /// How the learner can replay the current check by hand.
     reproduce: Mutex<Option<String>>,
+    /// Cleanups of this grade ([`cleanup`]), run when it ends.
+    cleanups: Mutex<Vec<u64>>,
 }
 
 impl Grading {
@@ -117,7 +120,18 @@ impl Grading {
             watched: Mutex::new(Vec::new()),
             all_programs: Mutex::new(Vec::new()),
             reproduce: Mutex::new(None),
+            cleanups: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Undoes something outside netlings when the grade ends, whichever way
+    /// it ends (also cancelled, also by Ctrl-C): see [`cleanup`].
+    pub fn on_finish(&self, job: impl Future<Output = ()> + Send + 'static) {
+        let id = cleanup::register(job);
+        self.cleanups
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(id);
     }
 
     /// Runs `f` with the grade's random generator.
@@ -340,9 +354,20 @@ impl Grading {
         for program in all {
             program.terminate().await;
         }
+        let ids = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
+        cleanup::run(&ids).await;
     }
 
     pub fn take_checks(&self) -> Vec<Check> {
         std::mem::take(&mut *self.checks.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+impl Drop for Grading {
+    /// A grade cancelled before [`finish`](Grading::finish): its cleanups
+    /// run in a task of their own.
+    fn drop(&mut self) {
+        let ids = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
+        cleanup::spawn(&ids);
     }
 }

@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use tokio::io::AsyncReadExt;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -238,24 +237,12 @@ impl Program {
         let drained_tx = Arc::new(drained_tx);
         let read = Arc::new(tokio::sync::Notify::new());
         if let Some(out) = child.stdout.take() {
-            lock(&stdout).fd = std::os::fd::AsRawFd::as_raw_fd(&out);
-            readers.push(tokio::spawn(drain(
-                out,
-                stdout.clone(),
-                pgid,
-                drained_tx.clone(),
-                read.clone(),
-            )));
+            let pipe = out.into_owned_fd().context("taking the stdout pipe")?;
+            readers.push(drain_pipe(pipe, &stdout, pgid, &drained_tx, &read)?);
         }
         if let Some(err) = child.stderr.take() {
-            lock(&stderr).fd = std::os::fd::AsRawFd::as_raw_fd(&err);
-            readers.push(tokio::spawn(drain(
-                err,
-                stderr.clone(),
-                pgid,
-                drained_tx,
-                read.clone(),
-            )));
+            let pipe = err.into_owned_fd().context("taking the stderr pipe")?;
+            readers.push(drain_pipe(pipe, &stderr, pgid, &drained_tx, &read)?);
         }
         let (tx, exit) = watch::channel(None);
         tokio::spawn(async move {
@@ -358,6 +345,15 @@ impl Program {
         } else {
             None
         }
+    }
+
+    /// Kills the program's whole group at once with SIGKILL, as a crash
+    /// would: no chance to clean up (a fault netlings injects on purpose,
+    /// so the death explains no failure).
+    pub fn kill_now(&self) {
+        self.ended_by_netlings
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        signal_group(self.pgid, libc::SIGKILL);
     }
 
     /// Shared view for explaining failures after the fact.
@@ -496,6 +492,35 @@ impl ProgramWatch {
         lock(&self.stderr).text()
     }
 
+    /// Waits until every byte the program has written to stdout so far is
+    /// in the capture, then returns the stdout so far: what a program had
+    /// printed before it did what netlings just saw it do on the wire.
+    /// Exact (see [`drain`]); bounded, in case the reader is starved.
+    pub async fn settle_stdout(&self) -> Vec<u8> {
+        for _ in 0..400 {
+            let settled = {
+                let out = lock(&self.stdout);
+                let mut waiting: libc::c_int = 0;
+                // SAFETY: FIONREAD writes one int; the descriptor stays open
+                // while the capture is locked (the reader closes it only
+                // after setting `fd` to -1 under the same lock).
+                let empty = out.fd < 0
+                    || unsafe { libc::ioctl(out.fd, libc::FIONREAD, &mut waiting) } != 0
+                    || waiting == 0;
+                empty.then(|| out.bytes())
+            };
+            if let Some(bytes) = settled {
+                return bytes;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(5), self.read.notified()).await;
+        }
+        lock(&self.stdout).bytes()
+    }
+
+    pub fn stdout_bytes(&self) -> Vec<u8> {
+        lock(&self.stdout).bytes()
+    }
+
     pub fn flooded(&self) -> Option<(&'static str, usize)> {
         let out = lock(&self.stdout);
         if out.flooded {
@@ -507,10 +532,34 @@ impl ProgramWatch {
     }
 }
 
+/// Starts the task that reads one output pipe of a program.
+fn drain_pipe(
+    pipe: std::os::fd::OwnedFd,
+    sink: &Capture,
+    pgid: i32,
+    done: &Arc<watch::Sender<u8>>,
+    read: &Arc<tokio::sync::Notify>,
+) -> Result<JoinHandle<()>> {
+    lock(sink).fd = std::os::fd::AsRawFd::as_raw_fd(&pipe);
+    let pipe = tokio::net::unix::pipe::Receiver::from_owned_fd(pipe)
+        .context("reading the program's output")?;
+    Ok(tokio::spawn(drain(
+        pipe,
+        sink.clone(),
+        pgid,
+        done.clone(),
+        read.clone(),
+    )))
+}
+
 /// Reads a pipe to its end, keeping what the cap allows; a flood stops the
 /// whole group at once instead of filling memory or the terminal.
+///
+/// Each read happens with the capture locked, so that whoever holds the lock
+/// and finds the pipe empty knows that every byte written so far is in the
+/// capture ([`ProgramWatch::settle_stdout`]).
 async fn drain(
-    mut pipe: impl tokio::io::AsyncRead + Unpin,
+    pipe: tokio::net::unix::pipe::Receiver,
     sink: Capture,
     pgid: i32,
     done: Arc<watch::Sender<u8>>,
@@ -518,15 +567,13 @@ async fn drain(
 ) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        match pipe.read(&mut buf).await {
-            Ok(0) | Err(_) => {
-                lock(&sink).fd = -1;
-                done.send_modify(|n| *n += 1);
-                read.notify_waiters();
-                return;
-            }
+        if pipe.readable().await.is_err() {
+            break;
+        }
+        let mut c = lock(&sink);
+        match pipe.try_read(&mut buf) {
+            Ok(0) => break,
             Ok(n) => {
-                let mut c = lock(&sink);
                 c.push(&buf[..n]);
                 if c.total > FLOOD_LIMIT && !c.flooded {
                     c.flooded = true;
@@ -535,8 +582,13 @@ async fn drain(
                 drop(c);
                 read.notify_waiters();
             }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(_) => break,
         }
     }
+    lock(&sink).fd = -1;
+    done.send_modify(|n| *n += 1);
+    read.notify_waiters();
 }
 
 #[cfg(test)]

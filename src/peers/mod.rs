@@ -3,6 +3,7 @@
 //! transcript; graders decide. A peer knows no verdicts: it never imports a
 //! grader.
 
+pub mod amqp;
 pub mod calculator;
 pub mod grpc;
 pub mod http;

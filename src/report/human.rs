@@ -17,6 +17,7 @@ pub fn status_mark(status: Status) -> String {
         Status::Fail => "✗".red().bold().to_string(),
         Status::Error => "!".yellow().bold().to_string(),
         Status::Timeout => "⏱".red().bold().to_string(),
+        Status::Unavailable => "–".yellow().bold().to_string(),
     }
 }
 
@@ -26,6 +27,7 @@ pub fn status_word(status: Status) -> String {
         Status::Fail => "FAIL".red().bold().to_string(),
         Status::Error => "ERROR".yellow().bold().to_string(),
         Status::Timeout => "TIMEOUT".red().bold().to_string(),
+        Status::Unavailable => "NOT GRADED HERE".yellow().bold().to_string(),
     }
 }
 
@@ -93,12 +95,14 @@ pub fn transcript_line(line: &TranscriptLine, color: bool) -> String {
     let who = match line.who {
         Who::Netlings => "[netlings]",
         Who::Program => "[your program]",
+        Who::Broker => "[broker]",
         Who::Event => "[event]",
     };
     let who = if color {
         match line.who {
             Who::Netlings => who.cyan().to_string(),
             Who::Program => who.magenta().to_string(),
+            Who::Broker => who.blue().to_string(),
             Who::Event => who.dimmed().to_string(),
         }
     } else {
@@ -186,9 +190,14 @@ pub fn summary(reports: &[ExerciseReport], summary: &Summary) -> String {
             detail.dimmed()
         );
     }
+    let not_graded = if summary.unavailable > 0 {
+        format!(", {} could not be graded here", summary.unavailable)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "\n{}/{} passed ({} failed, {} timed out, {} errors) in {:.1} s",
+        "\n{}/{} passed ({} failed, {} timed out, {} errors{not_graded}) in {:.1} s",
         summary.pass,
         summary.total,
         summary.fail,

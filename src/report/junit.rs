@@ -16,10 +16,15 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
         .flat_map(|r| &r.checks)
         .filter(|c| c.status == Status::Error)
         .count();
+    let skipped: usize = reports
+        .iter()
+        .flat_map(|r| &r.checks)
+        .filter(|c| c.status == Status::Unavailable)
+        .count();
     let tests: usize = reports.iter().map(|r| r.checks.len()).sum();
     let _ = writeln!(
         out,
-        "<testsuites name=\"netlings\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{:.3}\">",
+        "<testsuites name=\"netlings\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{:.3}\">",
         summary.duration_ms as f64 / 1000.0
     );
     for r in reports {
@@ -33,9 +38,14 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
             .iter()
             .filter(|c| c.status == Status::Error)
             .count();
+        let not_graded = r
+            .checks
+            .iter()
+            .filter(|c| c.status == Status::Unavailable)
+            .count();
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"{errored}\" time=\"{:.3}\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"{errored}\" skipped=\"{not_graded}\" time=\"{:.3}\">",
             xml(&r.name),
             r.checks.len(),
             r.duration.as_secs_f64()
@@ -80,6 +90,15 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
                     let _ = writeln!(
                         out,
                         ">\n      <error message=\"{}\">{}</error>\n    </testcase>",
+                        xml(&first_line),
+                        body()
+                    );
+                }
+                // JUnit's word for a test that could not run here.
+                Status::Unavailable => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>",
                         xml(&first_line),
                         body()
                     );

@@ -16,10 +16,14 @@ use serde::Serialize;
 pub enum Status {
     Pass,
     Fail,
-    /// netlings could not judge: a missing broker, an internal fault.
+    /// netlings could not judge: an internal fault.
     Error,
     /// The learner's program did not answer within the check's deadline.
     Timeout,
+    /// Could not be graded on this machine: something the exercise needs
+    /// and netlings does not provide (a RabbitMQ broker) is missing. Not a
+    /// failure of the learner's program, and not a pass either.
+    Unavailable,
 }
 
 impl Status {
@@ -29,6 +33,7 @@ impl Status {
             Status::Fail => "fail",
             Status::Error => "error",
             Status::Timeout => "timeout",
+            Status::Unavailable => "unavailable",
         }
     }
 }
@@ -39,6 +44,8 @@ impl Status {
 pub enum Who {
     Netlings,
     Program,
+    /// A message broker between them (RabbitMQ): what it sent the program.
+    Broker,
     /// An event nobody said on the wire: connect, half-close, exit.
     Event,
 }
@@ -160,6 +167,8 @@ pub struct Summary {
     pub fail: usize,
     pub error: usize,
     pub timeout: usize,
+    /// Exercises that could not be graded here (see [`Status::Unavailable`]).
+    pub unavailable: usize,
     pub duration_ms: u128,
 }
 
@@ -176,6 +185,7 @@ impl Summary {
                 Status::Fail => s.fail += 1,
                 Status::Error => s.error += 1,
                 Status::Timeout => s.timeout += 1,
+                Status::Unavailable => s.unavailable += 1,
             }
         }
         s

@@ -145,3 +145,70 @@ pub fn wait_for(session: &mut OsSession, text: &str) -> String {
         }
     }
 }
+
+/// Says something no test harness swallows: straight to the process's
+/// stderr, past the output capture of `cargo test`.
+pub fn shout(message: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().write_all(format!("\n{message}\n").as_bytes());
+}
+
+/// Whether a RabbitMQ broker answers where netlings will look for one
+/// (NETLINGS_AMQP_URL, else 127.0.0.1:5672). Without one, the broker's
+/// tests are skipped - loudly, once per test binary.
+pub fn broker_up() -> bool {
+    use std::net::ToSocketAddrs;
+    let url = netlings::peers::amqp::broker_url();
+    let host_port = url
+        .split('@')
+        .next_back()
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("127.0.0.1:5672")
+        .to_string();
+    let host_port = if host_port.contains(':') {
+        host_port
+    } else {
+        format!("{host_port}:5672")
+    };
+    let up = host_port
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .is_some_and(|addr| {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok()
+        });
+    if !up {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            shout(&format!(
+                "{0}\n!! NO RABBITMQ BROKER at {host_port}: the RabbitMQ exercises' tests are SKIPPED.\n!! Start one (`rabbitmq-server -detached`) to run them; CI always does.\n{0}",
+                "!".repeat(78)
+            ))
+        });
+    }
+    up
+}
+
+/// netlings' names on the broker (queues and exchanges) that carry `pid`,
+/// the process that graded: `netlings.<exercise>.<pid>.…`. `None` when
+/// rabbitmqctl cannot be asked.
+pub fn broker_names_of(pid: u32) -> Option<Vec<String>> {
+    let marker = format!(".{pid}.");
+    let mut names = Vec::new();
+    for what in ["list_queues", "list_exchanges"] {
+        let out = std::process::Command::new("rabbitmqctl")
+            .args(["-q", what, "name"])
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        names.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter(|l| l.starts_with("netlings.") && l.contains(&marker))
+                .map(str::to_string),
+        );
+    }
+    Some(names)
+}

@@ -1,0 +1,51 @@
+//! mutant of: amqp_publish
+//! bug: connects to the broker at its usual address instead of NETLINGS_AMQP_URL
+//! fails: connects to NETLINGS_AMQP_URL
+//! says: directly
+use std::io::BufRead;
+
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions};
+use lapin::types::FieldTable;
+use lapin::{BasicProperties, Connection, ConnectionProperties, ExchangeKind};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let url = "amqp://guest:guest@127.0.0.1:5672/%2f".to_string();
+    let exchange = std::env::var("NETLINGS_EXCHANGE")?;
+    let lines: Vec<String> = std::io::stdin().lock().lines().collect::<Result<_, _>>()?;
+    let connection = Connection::connect(&url, ConnectionProperties::default()).await?;
+    let channel = connection.create_channel().await?;
+    channel
+        .exchange_declare(
+            exchange.as_str().into(),
+            ExchangeKind::Fanout,
+            ExchangeDeclareOptions {
+                durable: true,
+                ..ExchangeDeclareOptions::default()
+            },
+            FieldTable::default(),
+        )
+        .await?;
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await?;
+    let mut confirms = Vec::new();
+    for line in &lines {
+        let confirm = channel
+            .basic_publish(
+                exchange.as_str().into(),
+                "".into(),
+                BasicPublishOptions::default(),
+                line.as_bytes(),
+                BasicProperties::default().with_delivery_mode(2),
+            )
+            .await?;
+        confirms.push(confirm);
+    }
+    for confirm in confirms {
+        confirm.await?;
+    }
+    println!("confirmed {}", lines.len());
+    connection.close(200, "done".into()).await?;
+    Ok(())
+}
