@@ -55,10 +55,10 @@ fn family_prefixes(catalog: &Catalog) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut shared = BTreeSet::new();
     for e in catalog.exercises.iter().filter(|e| !e.is_quiz()) {
-        if let Some((first, _)) = e.name.split_once('_') {
-            if !seen.insert(first.to_string()) {
-                shared.insert(first.to_string());
-            }
+        if let Some((first, _)) = e.name.split_once('_')
+            && !seen.insert(first.to_string())
+        {
+            shared.insert(first.to_string());
         }
     }
     shared
@@ -115,12 +115,11 @@ pub fn mentions(catalog: &Catalog, read: &dyn Fn(&Path) -> Option<String>) -> Ve
                     showed = heading.trim() == SHOWED;
                 }
                 let mut names = names_on_line(line, catalog, &prefixes);
-                if showed {
-                    if let Some(lead) = leading_name(line) {
-                        if !names.contains(&lead) {
-                            names.insert(0, lead);
-                        }
-                    }
+                if showed
+                    && let Some(lead) = leading_name(line)
+                    && !names.contains(&lead)
+                {
+                    names.insert(0, lead);
                 }
                 for name in names {
                     found.push(Mention {
