@@ -10,6 +10,8 @@ pub mod cleanup;
 pub mod crash;
 pub mod expect;
 mod failure;
+pub mod groups;
+pub mod guardian;
 pub mod net;
 pub mod process;
 pub mod rng;
