@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ExerciseReport, Status, Summary, human};
+use super::{ExerciseReport, Kind, Status, Summary, human};
 
 pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -68,7 +68,7 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
             );
             let body = || {
                 let mut text = c.full_message();
-                for line in &c.transcript {
+                for line in c.transcript.iter().filter(|l| l.kind != Kind::Verdict) {
                     text.push('\n');
                     text.push_str(&human::transcript_line(line, false));
                 }
