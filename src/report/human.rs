@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
-use super::{Check, ExerciseReport, Mismatch, Status, Summary, TranscriptLine, Who, escape};
+use super::{Check, ExerciseReport, Kind, Mismatch, Status, Summary, TranscriptLine, Who, escape};
 
 /// How many transcript lines a failed check shows before abridging.
 const TRANSCRIPT_LINES: usize = 40;
@@ -87,14 +87,19 @@ fn render_check(out: &mut String, check: &Check) {
             let _ = writeln!(out, "      │ {line}");
         }
     }
-    if !check.transcript.is_empty() {
+    let listed: Vec<&TranscriptLine> = check
+        .transcript
+        .iter()
+        .filter(|l| l.kind != Kind::Verdict)
+        .collect();
+    if !listed.is_empty() {
         let _ = writeln!(out, "      {}", "what crossed the wire:".dimmed());
-        let shown = check.transcript.len().min(TRANSCRIPT_LINES);
-        let skipped = check.transcript.len() - shown;
+        let shown = listed.len().min(TRANSCRIPT_LINES);
+        let skipped = listed.len() - shown;
         if skipped > 0 {
             let _ = writeln!(out, "        … {skipped} earlier lines");
         }
-        for line in &check.transcript[skipped..] {
+        for line in &listed[skipped..] {
             let _ = writeln!(out, "        {}", transcript_line(line, true));
         }
     }
@@ -104,14 +109,20 @@ fn render_check(out: &mut String, check: &Check) {
 }
 
 pub fn transcript_line(line: &TranscriptLine, color: bool) -> String {
-    let who = match line.who {
+    // Who opened or closed a connection is in the words of the line.
+    let speaker = if line.kind.is_message() {
+        line.who
+    } else {
+        Who::Event
+    };
+    let who = match speaker {
         Who::Netlings => "[netlings]",
         Who::Program => "[your program]",
         Who::Broker => "[broker]",
         Who::Event => "[event]",
     };
     let who = if color {
-        match line.who {
+        match speaker {
             Who::Netlings => who.cyan().to_string(),
             Who::Program => who.magenta().to_string(),
             Who::Broker => who.blue().to_string(),
