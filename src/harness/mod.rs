@@ -106,6 +106,9 @@ pub struct Grading {
     reproduce: Mutex<Option<String>>,
     /// Cleanups of this grade ([`cleanup`]), run when it ends.
     cleanups: Mutex<Vec<u64>>,
+    /// The check under way: the one the exercise's deadline interrupted,
+    /// if it passes.
+    running: Mutex<Option<String>>,
 }
 
 impl Grading {
@@ -123,7 +126,16 @@ impl Grading {
             all_programs: Mutex::new(Vec::new()),
             reproduce: Mutex::new(None),
             cleanups: Mutex::new(Vec::new()),
+            running: Mutex::new(None),
         }
+    }
+
+    /// The name of the check under way, if one is.
+    pub fn running_check(&self) -> Option<String> {
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Undoes something outside netlings when the grade ends, whichever way
@@ -232,6 +244,7 @@ impl Grading {
         body: impl Future<Output = Result<T, Failure>>,
     ) -> Result<T, Stop> {
         let started = Instant::now();
+        *self.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(name.to_string());
         let result = match tokio::time::timeout(deadline, body).await {
             Ok(r) => r,
             Err(_) => Err(Failure::timeout(format!(
@@ -239,6 +252,7 @@ impl Grading {
                 deadline.as_secs()
             ))),
         };
+        *self.running.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let duration = started.elapsed();
         match result {
             Ok(value) => {
@@ -277,6 +291,7 @@ impl Grading {
             reproduce,
             program_output,
             duration,
+            worth: crate::report::Points::ZERO,
         });
     }
 
