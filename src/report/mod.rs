@@ -3,6 +3,7 @@
 //! A grader returns checks; a renderer (human, json, junit) shows them and
 //! decides nothing.
 
+pub mod diagram;
 pub mod human;
 pub mod json;
 pub mod junit;
