@@ -4,6 +4,7 @@
 //! decides nothing.
 
 pub mod classroom;
+pub mod diagram;
 pub mod human;
 pub mod json;
 pub mod junit;
