@@ -118,6 +118,12 @@ pub fn main() -> ExitCode {
         tokio::spawn(crate::app::end_on_signals());
         dispatch(cli).await
     });
+    if harness::groups::closing() {
+        // A signal is ending netlings: its handler exits when it is done.
+        loop {
+            std::thread::park();
+        }
+    }
     harness::groups::kill_all();
     // Every program is stopped; leftover tasks (the Ctrl-C listener, stdin
     // readers) need no orderly wind-down: do not wait for the workers.

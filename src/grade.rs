@@ -10,7 +10,7 @@ use crate::cargo::{self, Build, Show};
 use crate::catalog::Exercise;
 use crate::graders;
 use crate::harness::{
-    COMPILES, FINISHES_IN_TIME, Failure, Grading, HAS_A_GRADER, Limits, RUNNER_CHECKS,
+    self, COMPILES, FINISHES_IN_TIME, Failure, Grading, HAS_A_GRADER, Limits, RUNNER_CHECKS,
 };
 use crate::quiz::{AnswerKey, Quiz, Verdict};
 use crate::report::{Check, ExerciseReport, Points, Status};
@@ -247,6 +247,10 @@ pub async fn build_and_grade(
         .await?
     };
     let build_time = started.elapsed();
+    if harness::groups::closing() {
+        // The signal stopped cargo: no verdict of this build.
+        std::future::pending::<()>().await;
+    }
     let build = Arc::new(build);
     let permits = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
     // A JoinSet aborts its tasks when dropped: cancelling this future (watch
@@ -287,6 +291,11 @@ pub async fn build_and_grade(
     }
     let mut reports: Vec<Option<ExerciseReport>> = vec![None; exercises.len()];
     while let Some(joined) = tasks.join_next().await {
+        if harness::groups::closing() {
+            // netlings is ending on a signal, which stopped these grades:
+            // their verdicts would be of the signal, not of the programs.
+            std::future::pending::<()>().await;
+        }
         match joined {
             Ok((index, graded)) => reports[index] = Some(graded),
             // A panic in netlings itself: that exercise gets an error below.

@@ -71,6 +71,12 @@ fn checkout() -> &'static Scratch {
     static CHECKOUT: OnceLock<Scratch> = OnceLock::new();
     CHECKOUT.get_or_init(|| {
         let scratch = Scratch::new("signals");
+        // What hostile programs of earlier runs wrote (a pid comes again).
+        for entry in std::fs::read_dir(&scratch.root).unwrap().flatten() {
+            if entry.file_name().to_string_lossy().starts_with("hostile-") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         scratch.save("01_sockets/tcp_echo_server", HOSTILE);
         scratch.save("07_rabbitmq/amqp_subscribe", HOSTILE);
         scratch
@@ -210,7 +216,6 @@ fn wait_for_hostile(n: &mut Netlings) -> Hostile {
             .find(|f| f.starts_with(&prefix) && f.ends_with(".txt"));
         if let Some(file) = found {
             let text = std::fs::read_to_string(checkout().root.join(&file)).unwrap();
-            let _ = std::fs::remove_file(checkout().root.join(&file));
             let mut lines = text.lines();
             return Hostile {
                 port: lines.next().unwrap().parse().unwrap(),
@@ -225,7 +230,7 @@ fn wait_for_hostile(n: &mut Netlings) -> Hostile {
             );
         }
         assert!(
-            Instant::now() < deadline,
+            Instant::now() < deadline && !screen.contains("checks passed"),
             "the hostile program never started:\n{screen}"
         );
         std::thread::sleep(Duration::from_millis(20));
@@ -286,6 +291,9 @@ const PROGRESS: &str = "current = \"EXERCISE\"\ndone = [\"tcp_client\"]\n";
 /// KILL has the checkout's broker grades to itself until its own sweep.
 static SWEEPS: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
+/// Held by a test from netlings' start until its program runs.
+static BUILDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Grades the hostile program in `mode`, sends `signal` to netlings midway,
 /// and checks that nothing is left.
 fn ends_everything(mode: Mode, signal: i32) {
@@ -299,9 +307,13 @@ fn ends_everything(mode: Mode, signal: i32) {
     let progress = PROGRESS.replace("EXERCISE", exercise);
     std::fs::write(&state, &progress).unwrap();
 
+    // Two netlings building one bin at once replace it under each other's
+    // feet: the tests take turns until their program runs.
+    let building = BUILDING.lock().unwrap_or_else(|p| p.into_inner());
     let mut n = start(mode, exercise, &state);
     let pid = n.pid();
     let hostile = wait_for_hostile(&mut n);
+    drop(building);
     let before = marked(pid);
     assert!(
         before.len() >= 3,
@@ -320,7 +332,7 @@ fn ends_everything(mode: Mode, signal: i32) {
         assert!(libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGKILL);
         // The guardian ends what netlings left, on its own time.
         let deadline = Instant::now() + AFTER_KILL;
-        while !marked(pid).is_empty() && Instant::now() < deadline {
+        while (!marked(pid).is_empty() || listening(hostile.port)) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
         }
     } else {
@@ -346,6 +358,15 @@ fn ends_everything(mode: Mode, signal: i32) {
     );
     if mode == Mode::Watch && signal != libc::SIGKILL {
         assert!(out.contains("\x1b[?1049l"), "the terminal was not restored");
+    }
+    for entry in std::fs::read_dir(&checkout().root).unwrap().flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(&format!("hostile-{pid}-"))
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
     let kept = std::fs::read_to_string(&state).unwrap();
     assert_eq!(kept, progress, "the progress file changed");
@@ -452,4 +473,81 @@ fn int_ends_watch_and_its_programs() {
 #[test]
 fn kill_of_watch_leaves_nothing_running() {
     ends_everything(Mode::Watch, libc::SIGKILL);
+}
+
+/// A program whose build takes seconds (its constant is computed by the
+/// compiler), so that a signal lands while rustc runs.
+const SLOW_TO_BUILD: &str = r#"#![allow(long_running_const_eval)]
+const SLOW: u64 = {
+    let mut i = 0u64;
+    let mut s = NONCEu64;
+    while i < 1_500_000 {
+        s = s.wrapping_mul(31).wrapping_add(i);
+        i += 1;
+    }
+    s
+};
+
+fn main() {
+    println!("{SLOW}");
+}
+"#;
+
+/// Saves a slow-to-build `exercise`, starts netlings in `mode` on it, and
+/// sends `signal` while rustc compiles it: no cargo, no rustc is left.
+fn stops_the_build(mode: Mode, topic_and_name: &str, signal: i32) {
+    let c = checkout();
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        % 1_000_000_007;
+    c.save(
+        topic_and_name,
+        &SLOW_TO_BUILD.replace("NONCE", &nonce.to_string()),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("progress.toml");
+    let exercise = topic_and_name.rsplit('/').next().unwrap();
+    let mut n = start(mode, exercise, &state);
+    let pid = n.pid();
+    let deadline = Instant::now() + PATIENCE;
+    let compiling = |p: &i32| {
+        std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "rustc")
+    };
+    while !marked(pid).iter().any(compiling) {
+        let screen = n.output();
+        assert!(
+            n.exited().is_none(),
+            "netlings ended before building:\n{screen}"
+        );
+        assert!(Instant::now() < deadline, "rustc never ran:\n{screen}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // SAFETY: kill(2) of the netlings this test started.
+    unsafe { libc::kill(pid as i32, signal) };
+    let (status, out) = n.wait();
+    if signal == libc::SIGKILL {
+        let deadline = Instant::now() + AFTER_KILL;
+        while !marked(pid).is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    } else {
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 128 + signal,
+            "the signal did not end the build (wait status {status}):\n{out}"
+        );
+    }
+    let left = marked(pid);
+    assert!(left.is_empty(), "the build is still running: {left:?}");
+}
+
+#[test]
+fn term_during_a_build_stops_cargo_and_rustc() {
+    stops_the_build(Mode::Run, "01_sockets/tcp_client", libc::SIGTERM);
+}
+
+#[test]
+fn kill_during_a_build_stops_cargo_and_rustc() {
+    stops_the_build(Mode::Verify, "01_sockets/udp_kv_server", libc::SIGKILL);
 }

@@ -125,6 +125,9 @@ pub mod ws_handshake;
 pub mod ws_ticker_client;
 pub mod xmlrpc_client;
 pub mod xmlrpc_server;
+pub mod zmq_pipeline;
+pub mod zmq_pub_sub;
+pub mod zmq_req_rep;
 
 /// Every grader, by name.
 pub const ALL: &[Grader] = &[
@@ -277,6 +280,21 @@ pub const ALL: &[Grader] = &[
         name: "xmlrpc_server",
         checks: xmlrpc_server::CHECKS,
         grade: |g| Box::pin(xmlrpc_server::grade(g)),
+    },
+    Grader {
+        name: "zmq_pipeline",
+        checks: zmq_pipeline::CHECKS,
+        grade: |g| Box::pin(zmq_pipeline::grade(g)),
+    },
+    Grader {
+        name: "zmq_pub_sub",
+        checks: zmq_pub_sub::CHECKS,
+        grade: |g| Box::pin(zmq_pub_sub::grade(g)),
+    },
+    Grader {
+        name: "zmq_req_rep",
+        checks: zmq_req_rep::CHECKS,
+        grade: |g| Box::pin(zmq_req_rep::grade(g)),
     },
 ];
 // END GENERATED GRADERS

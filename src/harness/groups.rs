@@ -65,17 +65,26 @@ pub fn kill_all() {
 }
 
 /// Ends every group netlings started: TERM, then KILL whatever is left
-/// after [`TERM_GRACE`] (a signal ends netlings: its programs may clean up).
+/// after [`TERM_GRACE`] (a signal ends netlings: its programs may clean
+/// up); returns once they are gone (bounded): a killed process holds its
+/// sockets until the kernel has taken it down.
 pub async fn terminate_all() {
     let groups: Vec<i32> = live_groups(|g| g.iter().copied().collect());
     for &pgid in &groups {
         signal_group(pgid, libc::SIGTERM);
     }
+    let gone = || !groups.iter().any(|&pgid| group_alive(pgid));
     let deadline = tokio::time::Instant::now() + TERM_GRACE;
-    while groups.iter().any(|&pgid| group_alive(pgid)) && tokio::time::Instant::now() < deadline {
+    while !gone() && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     kill_all();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    while !(gone() && marked(std::process::id()).is_empty())
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 /// Whether any process of the group still exists (zombies included).
@@ -172,6 +181,12 @@ pub fn stop_starting() {
     CLOSING.store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
+/// Whether netlings is ending (on a signal): what is still running is
+/// being stopped, and no verdict of it means anything.
+pub fn closing() -> bool {
+    CLOSING.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 type Spawned = std::io::Result<tokio::process::Child>;
 type Request = (
     tokio::process::Command,
@@ -187,7 +202,7 @@ static SPAWNER: Mutex<Option<std::sync::mpsc::Sender<Request>>> = Mutex::new(Non
 /// child ends, and tokio ends idle threads of its blocking pool. Must be
 /// called within a tokio runtime, which will reap the child.
 pub fn spawn(cmd: tokio::process::Command) -> Spawned {
-    if CLOSING.load(std::sync::atomic::Ordering::SeqCst) {
+    if closing() {
         return Err(std::io::Error::other("netlings is exiting"));
     }
     let handle = tokio::runtime::Handle::current();

@@ -8,7 +8,7 @@
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::{Check, ExerciseReport, Status, Summary, human};
+use super::{Check, ExerciseReport, Kind, Status, Summary, human};
 
 pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
     let mut report = Report::new("netlings");
@@ -50,7 +50,7 @@ fn status(c: &Check) -> TestCaseStatus {
         status.set_type(c.status.as_str());
     }
     let mut text = c.full_message();
-    for line in &c.transcript {
+    for line in c.transcript.iter().filter(|l| l.kind != Kind::Verdict) {
         text.push('\n');
         text.push_str(&human::transcript_line(line, false));
     }

@@ -4,16 +4,20 @@
 //! decides nothing.
 
 pub mod classroom;
+pub mod diagram;
 pub mod human;
 pub mod json;
 pub mod junit;
 mod points;
+mod wire;
 
 pub use points::Points;
 
 use std::time::Duration;
 
 use serde::Serialize;
+
+pub use wire::{Kind, Plot, PlotKind, Series, TranscriptLine, Who};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,27 +51,6 @@ impl Status {
     }
 }
 
-/// Who spoke a transcript line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Who {
-    Netlings,
-    Program,
-    /// A message broker between them (RabbitMQ): what it sent the program.
-    Broker,
-    /// An event nobody said on the wire: connect, half-close, exit.
-    Event,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TranscriptLine {
-    pub who: Who,
-    /// Which connection (or socket) carried it, numbered from 1 per check.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conn: Option<u32>,
-    pub text: String,
-}
-
 /// Expected vs actual bytes; rendered with the first difference marked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
@@ -94,6 +77,9 @@ pub struct Check {
     pub message: String,
     pub mismatch: Option<Mismatch>,
     pub transcript: Vec<TranscriptLine>,
+    /// Timing plots: what was measured against the bounds, for checks
+    /// judged on time.
+    pub plots: Vec<Plot>,
     /// A command line the learner can run to replay the check by hand.
     pub reproduce: Option<String>,
     /// The tail of the program's stderr, when it explains the failure.
@@ -112,6 +98,7 @@ impl Check {
             message: String::new(),
             mismatch: None,
             transcript: Vec::new(),
+            plots: Vec::new(),
             reproduce: None,
             program_output: None,
             duration,
