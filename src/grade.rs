@@ -116,6 +116,7 @@ pub fn report(
         build: Duration::ZERO,
         checks,
         seed,
+        seeded: !exercise.is_quiz(),
     }
 }
 

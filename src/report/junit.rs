@@ -74,7 +74,7 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
                 }
                 xml(&text)
             };
-            let first_line = c.message.lines().next().unwrap_or("").to_string();
+            let first_line = c.headline();
             match c.status {
                 Status::Pass => out.push_str("/>\n"),
                 Status::Fail | Status::Timeout => {
