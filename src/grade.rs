@@ -180,6 +180,7 @@ pub fn report(
         build: Duration::ZERO,
         checks,
         seed,
+        seeded: !exercise.is_quiz(),
     }
 }
 

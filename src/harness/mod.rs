@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::report::{Check, Plot, Status};
-pub use failure::{Failure, Outcome, Stop, expect_bytes};
+pub use failure::{Failure, Outcome, Seen, Stop, expect_bytes};
 pub use process::{Program, ProgramWatch, Spec};
 pub use rng::Rng;
 pub use transcript::Transcript;

@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
 use crate::harness::net::{accept, connect_when_ready, free_tcp_addr};
-use crate::harness::{Failure, Grading, Program, Transcript};
+use crate::harness::{Failure, Grading, Program, Seen, Transcript};
 use crate::report::{Who, escape, escape_abridged, size};
 
 /// Starts the program under test, a TCP server, on a fresh `NETLINGS_ADDR`
@@ -199,7 +199,10 @@ impl Conn {
                             "the connection closed after {} of {} of {what}",
                             size(received.len()),
                             size(expected)
-                        )));
+                        ))
+                        .seen(Seen::Closed {
+                            after: received.len(),
+                        }));
                     }
                     Ok(Ok(n)) => {
                         transcript.received(id, &buf[..n]);
@@ -210,7 +213,12 @@ impl Conn {
                             "reading {what} after {} of {}: {e}",
                             size(received.len()),
                             size(expected)
-                        )));
+                        ))
+                        .seen(if is_reset(&e) {
+                            Seen::Reset
+                        } else {
+                            Seen::Other
+                        }));
                     }
                 }
             }
@@ -338,7 +346,8 @@ impl Conn {
                 return Err(Failure::fail(format!(
                     "waiting for {what}, your program closed the connection{}",
                     received_so_far(&got)
-                )));
+                ))
+                .seen(Seen::Closed { after: got.len() }));
             }
             if self.pending.len() >= MAX_LINE.max(64 * 1024 * 1024) {
                 return Err(Failure::fail(format!(
@@ -385,6 +394,7 @@ impl Conn {
                 "{doing}: your program reset connection #{} (it closed the socket with data unread, or crashed)",
                 self.id
             ))
+            .seen(Seen::Reset)
         } else {
             Failure::fail(format!("{doing} on connection #{}: {e}", self.id))
         }

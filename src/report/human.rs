@@ -67,16 +67,19 @@ pub fn exercise_as(report: &ExerciseReport, wire: Wire) -> String {
         render_check(&mut out, check, wire);
     }
     let passed = report.passed();
+    let replay = if report.seeded {
+        format!(" · seed {} (replay: --seed {})", report.seed, report.seed)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "\n{} {} — {}/{} checks passed in {:.1} s · seed {} (replay: --seed {})",
+        "\n{} {} — {}/{} checks passed in {:.1} s{replay}",
         status_word(report.status),
         report.name.bold(),
         passed,
         report.checks.len(),
         report.duration.as_secs_f64(),
-        report.seed,
-        report.seed
     );
     out
 }
@@ -237,8 +240,7 @@ pub fn summary(reports: &[ExerciseReport], summary: &Summary) -> String {
     for r in reports {
         let failed = r.checks.iter().find(|c| c.status != Status::Pass);
         let detail = failed.map_or(String::new(), |c| {
-            let first = c.message.lines().next().unwrap_or("");
-            format!(" — {}: {}", c.name, first)
+            format!(" — {}: {}", c.name, c.headline())
         });
         let _ = writeln!(
             out,

@@ -44,8 +44,8 @@ fn status(c: &Check) -> TestCaseStatus {
         // JUnit's word for a test that was not run.
         Status::Unavailable | Status::Skipped => TestCaseStatus::skipped(),
     };
-    let first_line = c.message.lines().next().unwrap_or("");
-    status.set_message(first_line);
+    let first_line = c.headline();
+    status.set_message(first_line.as_str());
     if matches!(c.status, Status::Timeout | Status::Unavailable) {
         status.set_type(c.status.as_str());
     }
@@ -54,7 +54,7 @@ fn status(c: &Check) -> TestCaseStatus {
         text.push('\n');
         text.push_str(&human::transcript_line(line, false));
     }
-    if text != first_line {
+    if text != first_line.as_str() {
         status.set_description(text);
     }
     status

@@ -124,6 +124,27 @@ impl Check {
         }
     }
 
+    /// What a one-line summary shows: the message's first thought, whole -
+    /// its first line, with the lines a line ending in `:` introduces and
+    /// the indented lines that detail it (a panic's message).
+    pub fn headline(&self) -> String {
+        let mut out = String::new();
+        let mut lines = self.message.lines().skip_while(|l| l.trim().is_empty());
+        let Some(first) = lines.next() else {
+            return out;
+        };
+        out.push_str(first.trim());
+        for line in lines {
+            let detail = line.starts_with(char::is_whitespace) && !line.trim().is_empty();
+            if !(out.ends_with(':') || detail) || line.trim().is_empty() {
+                break;
+            }
+            out.push_str(if out.ends_with(':') { " " } else { ": " });
+            out.push_str(line.trim());
+        }
+        out
+    }
+
     /// The message with the mismatch spelled out, as plain text.
     pub fn full_message(&self) -> String {
         let mut text = self.message.clone();
@@ -153,6 +174,9 @@ pub struct ExerciseReport {
     pub build: Duration,
     pub checks: Vec<Check>,
     pub seed: u64,
+    /// The grade drew on the seed (a quiz does not: its verdict offers no
+    /// replay).
+    pub seeded: bool,
 }
 
 impl ExerciseReport {
@@ -316,6 +340,23 @@ pub fn size(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_headline_is_a_whole_first_thought() {
+        let check = |message: &str| Check {
+            message: message.into(),
+            ..Check::passed("c", Duration::ZERO)
+        };
+        assert_eq!(
+            check("your program panicked before listening on 127.0.0.1:34637\n  not yet implemented: bind\nmore").headline(),
+            "your program panicked before listening on 127.0.0.1:34637: not yet implemented: bind"
+        );
+        assert_eq!(
+            check("the reply differs:\nexpected 5\n\nhint").headline(),
+            "the reply differs: expected 5"
+        );
+        assert_eq!(check("one line\nanother").headline(), "one line");
+    }
 
     #[test]
     fn escapes_like_a_literal() {
