@@ -11,7 +11,7 @@ use colored::Colorize;
 use crate::app::{App, EXIT_CONFIG};
 use crate::commands::{self, Format};
 use crate::dev::{self, DevCommand};
-use crate::{cards, harness, terminal, watch};
+use crate::{cards, harness, watch};
 
 #[derive(Parser)]
 #[command(
@@ -87,6 +87,8 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before any thread starts: it forks.
+    harness::guardian::start();
     if !std::io::stdout().is_terminal() || std::env::var_os("NO_COLOR").is_some() {
         colored::control::set_override(false);
     }
@@ -101,18 +103,10 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        tokio::spawn(async {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                terminal::restore();
-                harness::process::kill_all();
-                harness::cleanup::run_all().await;
-                eprintln!("\ninterrupted: every program netlings started has been stopped");
-                std::process::exit(130);
-            }
-        });
+        tokio::spawn(crate::app::end_on_signals());
         dispatch(cli).await
     });
-    harness::process::kill_all();
+    harness::groups::kill_all();
     // Every program is stopped; leftover tasks (the Ctrl-C listener, stdin
     // readers) need no orderly wind-down: do not wait for the workers.
     runtime.shutdown_background();

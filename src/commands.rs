@@ -24,6 +24,8 @@ pub enum Format {
     Human,
     Json,
     Junit,
+    /// GitHub Classroom's autograding result, base64 on one line
+    Classroom,
 }
 
 pub fn list(app: &App) -> Result<ExitCode> {
@@ -170,6 +172,7 @@ pub async fn verify(
         }
         Format::Json => crate::outln!("{}", report::json::render(&reports, &summary)),
         Format::Junit => crate::out!("{}", report::junit::render(&reports, &summary)),
+        Format::Classroom => crate::outln!("{}", report::classroom::render(&reports, &summary)),
     }
     if !solutions {
         app.record(&mut app.state()?, &reports)?;

@@ -10,6 +10,8 @@ pub mod cleanup;
 pub mod crash;
 pub mod expect;
 mod failure;
+pub mod groups;
+pub mod guardian;
 pub mod net;
 pub mod process;
 pub mod rng;
@@ -106,6 +108,9 @@ pub struct Grading {
     cleanups: Mutex<Vec<u64>>,
     /// Timing plots for the current check ([`Grading::plot`]).
     plots: Mutex<Vec<Plot>>,
+    /// The check under way: the one the exercise's deadline interrupted,
+    /// if it passes.
+    running: Mutex<Option<String>>,
 }
 
 impl Grading {
@@ -124,7 +129,16 @@ impl Grading {
             reproduce: Mutex::new(None),
             cleanups: Mutex::new(Vec::new()),
             plots: Mutex::new(Vec::new()),
+            running: Mutex::new(None),
         }
+    }
+
+    /// The name of the check under way, if one is.
+    pub fn running_check(&self) -> Option<String> {
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Undoes something outside netlings when the grade ends, whichever way
@@ -263,6 +277,7 @@ impl Grading {
     ) -> Result<T, Stop> {
         let started = Instant::now();
         self.transcript.begin();
+        *self.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(name.to_string());
         let result = match tokio::time::timeout(deadline, body).await {
             Ok(r) => r,
             Err(_) => Err(Failure::timeout(format!(
@@ -270,6 +285,7 @@ impl Grading {
                 deadline.as_secs()
             ))),
         };
+        *self.running.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let duration = started.elapsed();
         match result {
             Ok(value) => {
@@ -304,7 +320,7 @@ impl Grading {
                 Status::Timeout => "the check timed out".to_string(),
                 Status::Error => "netlings could not judge".to_string(),
                 Status::Unavailable => "not graded here".to_string(),
-                Status::Fail | Status::Pass => "the check failed".to_string(),
+                Status::Fail | Status::Pass | Status::Skipped => "the check failed".to_string(),
             },
             guess_wrong: failure.status == Status::Fail,
             at: verdict_at,
@@ -324,6 +340,7 @@ impl Grading {
             reproduce,
             program_output,
             duration,
+            worth: crate::report::Points::ZERO,
         });
     }
 
