@@ -71,6 +71,9 @@ pub struct Exercise {
     /// `notes.proto`): `reset` restores them with the stub, and watch mode
     /// grades again when one is saved.
     pub files: Vec<String>,
+    /// What the whole exercise is worth, spread over its checks (a quiz's:
+    /// over its items); by default one point per check.
+    pub points: Option<u32>,
 }
 
 impl Exercise {
@@ -154,6 +157,8 @@ struct RawExercise {
     grader: Option<Spanned<String>>,
     #[serde(default)]
     files: Vec<Spanned<String>>,
+    #[serde(default)]
+    points: Option<Spanned<u32>>,
 }
 
 /// Position of a byte offset as (line, column), both 1-based.
@@ -310,6 +315,16 @@ impl Catalog {
                     ));
                 }
             }
+            if let Some(p) = &e.points
+                && *p.get_ref() == 0
+            {
+                return Err(at(
+                    p.span(),
+                    format!(
+                        "exercise `{name}` is worth `points = 0`: give it at least 1, or leave `points` out (one point per check)"
+                    ),
+                ));
+            }
             let grader = match (e.grader, e.kind) {
                 (Some(g), _) => g.into_inner(),
                 (None, ExerciseKind::Quiz) => QUIZ_GRADER.to_string(),
@@ -324,6 +339,7 @@ impl Catalog {
                 summary: e.summary.trim().to_string(),
                 grader,
                 files: e.files.into_iter().map(Spanned::into_inner).collect(),
+                points: e.points.map(Spanned::into_inner),
             });
         }
         if exercises.is_empty() {

@@ -9,9 +9,11 @@ use anyhow::Result;
 use crate::cargo::{self, Build, Show};
 use crate::catalog::Exercise;
 use crate::graders;
-use crate::harness::{COMPILES, FINISHES_IN_TIME, Failure, Grading, HAS_A_GRADER, Limits};
+use crate::harness::{
+    self, COMPILES, FINISHES_IN_TIME, Failure, Grading, HAS_A_GRADER, Limits, RUNNER_CHECKS,
+};
 use crate::quiz::{AnswerKey, Quiz, Verdict};
-use crate::report::{Check, ExerciseReport, Status};
+use crate::report::{Check, ExerciseReport, Points, Status};
 use crate::workspace::Workspace;
 
 /// Which program of an exercise is graded.
@@ -84,8 +86,11 @@ pub async fn grade_program(
                 .await
                 .is_err()
             {
+                // The check under way is the one that did not finish, so
+                // the list of checks stays the grader's.
+                let name = g.running_check();
                 g.record_failure(
-                    FINISHES_IN_TIME,
+                    name.as_deref().unwrap_or(FINISHES_IN_TIME),
                     Failure::timeout(format!(
                         "grading took longer than {} s in all, so netlings stopped it",
                         limits.exercise.as_secs()
@@ -101,12 +106,64 @@ pub async fn grade_program(
     report(exercise, checks, started.elapsed(), seed)
 }
 
+/// Why a check was not run.
+pub const NOT_RUN: &str = "not run: an earlier check failed";
+pub const NOT_RUN_UNBUILT: &str = "not run: the program does not compile";
+pub const NOT_RUN_UNREAD: &str = "not run: the answer file does not read";
+
+/// The gate of a quiz, as `compiles` is a program's: worth nothing.
+pub const ANSWER_FILE_READS: &str = "the answer file reads";
+const KEY_READS: &str = "the expected answers read";
+const GRADING: &str = "grading";
+
+/// Checks the runner adds, which earn nothing: gates and faults.
+fn is_gate(name: &str) -> bool {
+    RUNNER_CHECKS.contains(&name) || [ANSWER_FILE_READS, KEY_READS, GRADING].contains(&name)
+}
+
+/// Lists every check of a program's grader - those its grade did not reach
+/// as skipped - and gives each check its worth: the exercise's points
+/// spread over them (one each by default). Gates are worth nothing.
+fn account(exercise: &Exercise, checks: &mut Vec<Check>) {
+    if !exercise.is_quiz()
+        && let Some(grader) = graders::lookup(&exercise.grader)
+    {
+        let ran = checks.iter().filter(|c| !is_gate(&c.name)).count();
+        let why = if checks
+            .iter()
+            .any(|c| c.name == COMPILES && c.status != Status::Pass)
+        {
+            NOT_RUN_UNBUILT
+        } else {
+            NOT_RUN
+        };
+        checks.extend(
+            grader
+                .checks
+                .iter()
+                .skip(ran)
+                .map(|name| Check::skipped(*name, why)),
+        );
+    }
+    let own: Vec<&mut Check> = checks.iter_mut().filter(|c| !is_gate(&c.name)).collect();
+    let total = Points::whole(
+        exercise
+            .points
+            .unwrap_or(u32::try_from(own.len()).unwrap_or(u32::MAX)),
+    );
+    let shares = Points::spread(total, own.len());
+    for (check, worth) in own.into_iter().zip(shares) {
+        check.worth = worth;
+    }
+}
+
 pub fn report(
     exercise: &Exercise,
-    checks: Vec<Check>,
+    mut checks: Vec<Check>,
     duration: Duration,
     seed: u64,
 ) -> ExerciseReport {
+    account(exercise, &mut checks);
     ExerciseReport {
         name: exercise.name.clone(),
         topic: exercise.topic.clone(),
@@ -183,6 +240,10 @@ pub async fn build_and_grade(
         .await?
     };
     let build_time = started.elapsed();
+    if harness::groups::closing() {
+        // The signal stopped cargo: no verdict of this build.
+        std::future::pending::<()>().await;
+    }
     let build = Arc::new(build);
     let permits = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
     // A JoinSet aborts its tasks when dropped: cancelling this future (watch
@@ -223,6 +284,11 @@ pub async fn build_and_grade(
     }
     let mut reports: Vec<Option<ExerciseReport>> = vec![None; exercises.len()];
     while let Some(joined) = tasks.join_next().await {
+        if harness::groups::closing() {
+            // netlings is ending on a signal, which stopped these grades:
+            // their verdicts would be of the signal, not of the programs.
+            std::future::pending::<()>().await;
+        }
         match joined {
             Ok((index, graded)) => reports[index] = Some(graded),
             // A panic in netlings itself: that exercise gets an error below.
@@ -238,7 +304,7 @@ pub async fn build_and_grade(
                 let check = Check {
                     status: Status::Error,
                     message: "netlings failed while grading this exercise (a bug in netlings, please report it)".into(),
-                    ..Check::passed("grading", Duration::ZERO)
+                    ..Check::passed(GRADING, Duration::ZERO)
                 };
                 report(exercise, vec![check], started.elapsed(), options.seed)
             })
@@ -250,92 +316,110 @@ pub async fn build_and_grade(
 /// expected answers themselves - which proves the key fits the quiz).
 pub fn grade_quiz(exercise: &Exercise, root: &Path, which: Which, seed: u64) -> ExerciseReport {
     let started = Instant::now();
-    let checks = match quiz_checks(exercise, root, which) {
-        Ok(checks) => checks,
-        Err(check) => vec![*check],
-    };
+    let checks = quiz_checks(exercise, root, which);
     report(exercise, checks, started.elapsed(), seed)
 }
 
-fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Result<Vec<Check>, Box<Check>> {
+/// The gate (the answer file reads), then one check per item of the
+/// expected answers, named after the quiz as netlings shipped it: the same
+/// checks whatever the learner wrote, or did not.
+fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Vec<Check> {
     let ws = Workspace {
         root: root.to_path_buf(),
     };
-    let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|e| {
-            Box::new(Check {
-                status: Status::Fail,
-                message: format!("cannot read {}: {e}", path.display()),
-                ..Check::passed("the answer file reads", Duration::ZERO)
-            })
-        })
-    };
     let rel = Workspace::exercise_rel(exercise);
-    let quiz = Quiz::parse(&rel, &read(&ws.exercise_path(exercise))?).map_err(|e| {
-        Box::new(Check {
-            status: Status::Fail,
-            message: format!(
-                "{e}\nFix that line (or `netlings reset {}` for a fresh answer file).",
-                exercise.name
-            ),
-            ..Check::passed("the answer file reads", Duration::ZERO)
-        })
-    })?;
+    let failed = |name: &str, status: Status, message: String| Check {
+        status,
+        message,
+        ..Check::passed(name, Duration::ZERO)
+    };
+    // The items and their kinds come from the quiz as shipped, never from
+    // the learner's copy (which may have lost an item, or be unreadable).
+    let shipped = match Workspace::original_stub(exercise)
+        .map(str::to_string)
+        .map_or_else(|| std::fs::read_to_string(ws.exercise_path(exercise)), Ok)
+    {
+        Ok(text) => Quiz::parse(&rel, &text).map_err(|e| e.to_string()),
+        Err(e) => Err(format!("cannot read {}: {e}", rel.display())),
+    };
     let key_path = ws.solution_path(exercise);
     let key_rel = key_path
         .strip_prefix(root)
         .unwrap_or(&key_path)
         .to_path_buf();
-    let key = AnswerKey::parse(&key_rel, &read(&key_path)?, &quiz).map_err(|e| {
-        Box::new(Check {
-            status: Status::Error,
-            message: format!("netlings' expected answers do not fit this quiz: {e}"),
-            ..Check::passed("the expected answers read", Duration::ZERO)
-        })
-    })?;
-    let quiz = match which {
-        Which::Exercise => quiz,
-        Which::Solution => key.as_answers(&quiz),
+    let key = shipped.and_then(|quiz| {
+        let text = std::fs::read_to_string(&key_path)
+            .map_err(|e| format!("cannot read {}: {e}", key_rel.display()))?;
+        let key = AnswerKey::parse(&key_rel, &text, &quiz).map_err(|e| e.to_string())?;
+        Ok((quiz, key))
+    });
+    let (shipped, key) = match key {
+        Ok(both) => both,
+        Err(e) => {
+            return vec![failed(
+                KEY_READS,
+                Status::Error,
+                format!("netlings' expected answers do not fit this quiz: {e}"),
+            )];
+        }
     };
-    Ok(key
-        .items
-        .iter()
-        .enumerate()
-        .map(|(n, k)| {
-            let item = quiz.item(&k.id);
-            let name = format!(
-                "{}. {} ({})",
-                n + 1,
-                k.id,
-                item.map_or("missing", |i| i.kind.describe())
+    let answers = match which {
+        Which::Solution => Ok(key.as_answers(&shipped)),
+        Which::Exercise => match std::fs::read(ws.exercise_path(exercise)) {
+            Err(e) => Err(format!("cannot read {}: {e}", rel.display())),
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Err(_) => Err(format!("{} is not UTF-8 text", rel.display())),
+                Ok(text) => Quiz::parse(&rel, &text).map_err(|e| {
+                    format!(
+                        "{e}\nFix that line (or `netlings reset {}` for a fresh answer file).",
+                        exercise.name
+                    )
+                }),
+            },
+        },
+    };
+    let name_of = |n: usize, id: &str| {
+        let kind = shipped.item(id).map_or("item", |i| i.kind.describe());
+        format!("{}. {id} ({kind})", n + 1)
+    };
+    let quiz = match answers {
+        Ok(quiz) => quiz,
+        Err(message) => {
+            let mut checks = vec![failed(ANSWER_FILE_READS, Status::Fail, message)];
+            checks.extend(
+                key.items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, k)| Check::skipped(name_of(n, &k.id), NOT_RUN_UNREAD)),
             );
-            let (status, message) = match item {
-                None => (Status::Fail, "unanswered: the item is missing from your answer file".to_string()),
-                Some(item) => match crate::quiz::judge(&item.answer, k) {
-                    Verdict::Correct => (Status::Pass, String::new()),
-                    Verdict::Unanswered => (
-                        Status::Fail,
-                        format!("unanswered (line {} of {})", item.answer_line, rel.display()),
+            return checks;
+        }
+    };
+    let mut checks = vec![Check::passed(ANSWER_FILE_READS, Duration::ZERO)];
+    checks.extend(key.items.iter().enumerate().map(|(n, k)| {
+        let (status, message) = match quiz.item(&k.id) {
+            None => (Status::Fail, "unanswered: the item is missing from your answer file".to_string()),
+            Some(item) => match crate::quiz::judge(&item.answer, k) {
+                Verdict::Correct => (Status::Pass, String::new()),
+                Verdict::Unanswered => (
+                    Status::Fail,
+                    format!("unanswered (line {} of {})", item.answer_line, rel.display()),
+                ),
+                Verdict::Wrong => (
+                    Status::Fail,
+                    format!(
+                        "not right: you answered {} (line {} of {}); `netlings quiz {}` explains each item",
+                        item.answer,
+                        item.answer_line,
+                        rel.display(),
+                        quiz.question
                     ),
-                    Verdict::Wrong => (
-                        Status::Fail,
-                        format!(
-                            "not right: you answered {} (line {} of {}); `netlings quiz {}` explains each item",
-                            item.answer,
-                            item.answer_line,
-                            rel.display(),
-                            quiz.question
-                        ),
-                    ),
-                },
-            };
-            Check {
-                status,
-                message,
-                ..Check::passed(name, Duration::ZERO)
-            }
-        })
-        .collect())
+                ),
+            },
+        };
+        failed(&name_of(n, &k.id), status, message)
+    }));
+    checks
 }
 
 /// Removes terminal color codes (cargo's rendered diagnostics) for files.

@@ -69,8 +69,12 @@ pub fn read_keys(tx: UnboundedSender<KeyEvent>) {
     });
 }
 
-/// Clears the screen and draws `text` (lines end in `\r\n` in raw mode).
+/// Clears the screen and draws `text` (lines end in `\r\n` in raw mode);
+/// nothing once the terminal is restored (netlings is ending on a signal).
 pub fn draw(text: &str) {
+    if !ACTIVE.load(Ordering::SeqCst) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     let body = text.replace('\n', "\r\n");
     let _ = write!(out, "\x1b[H\x1b[2J{body}");

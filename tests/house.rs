@@ -369,7 +369,7 @@ fn under(path: &[String], prefix: &[&str]) -> bool {
     path.len() >= prefix.len() && path.iter().zip(prefix).all(|(a, b)| a == b)
 }
 
-const RENDERERS: &[&str] = &["human", "json", "junit"];
+const RENDERERS: &[&str] = &["human", "json", "junit", "classroom"];
 
 /// Every breach of the nevers in `files` (module path, source), and every
 /// import circle between the top-level modules.

@@ -2,9 +2,11 @@
 //! and the files; `dev check` proves the tree is whole (every exercise has
 //! its stub, solution, grader, mutants and variants, and every mutant names
 //! a check its grader has) and that graders tell good programs from bad
-//! ones (every solution passes, every stub fails).
+//! ones (every solution passes, every stub fails). It also shows which
+//! exercises each card names, and fails when a card names none that exists.
 
 mod audit;
+mod mentions;
 mod programs;
 mod sync;
 
@@ -19,6 +21,7 @@ use crate::grade::{self, Options, Which};
 use crate::harness::Rng;
 use crate::report::Status;
 pub use audit::{Tree, audit};
+pub use mentions::{Mention, mentions};
 pub use programs::{Mutant, Variant, known_programs, mutants, variants};
 pub use sync::{
     EXERCISES_MANIFEST, MUTANTS_MANIFEST, exercise_bins, exercise_crates, generated, grader_files,
@@ -72,13 +75,33 @@ async fn check(app: &App, jobs: usize) -> Result<ExitCode> {
         graders: crate::graders::ALL,
         exists: &|rel| root.join(rel).is_file(),
     });
+    let named = mentions(&app.catalog, &|rel| {
+        std::fs::read_to_string(root.join(rel)).ok()
+    });
+    for line in mentions::summary(&named) {
+        crate::outln!("    {line}");
+    }
+    let missing: Vec<String> = missing
+        .into_iter()
+        .chain(named.iter().filter(|m| !m.exists).map(|m| {
+            format!(
+                "{}:{}: card {} names `{}`, which is no exercise in exercises.toml",
+                m.file.display(),
+                m.line,
+                m.card,
+                m.name
+            )
+        }))
+        .collect();
     for problem in &missing {
         crate::outln!("BAD {problem}");
     }
     if !missing.is_empty() {
         bail!("{} problem(s) in the tree; see above", missing.len());
     }
-    crate::outln!("ok  every exercise has its files, mutants and variants");
+    crate::outln!(
+        "ok  every exercise has its files, mutants and variants, and every exercise a card names exists"
+    );
 
     let programs: Vec<_> = app
         .catalog
