@@ -47,10 +47,19 @@ pub struct Conn {
 impl Conn {
     pub async fn connect(g: &Grading, addr: SocketAddr) -> Result<Conn, Failure> {
         let stream = TcpStream::connect(addr).await.map_err(|e| {
-            let why = if e.kind() == std::io::ErrorKind::ConnectionRefused {
-                "connection refused: your program is no longer listening".to_string()
-            } else {
-                format!("{e}")
+            let why = match e.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    "connection refused: your program is no longer listening".to_string()
+                }
+                // The kernel took the connection into the listener's queue,
+                // then the listener closed (the program returned or dropped
+                // it) before accepting it.
+                std::io::ErrorKind::ConnectionReset => {
+                    "the connection was reset as it opened: your program is no longer listening \
+                     (it closed its listener, or exited, before accepting it)"
+                        .to_string()
+                }
+                _ => format!("{e}"),
             };
             Failure::fail(format!("could not connect to {addr}: {why}"))
         })?;
