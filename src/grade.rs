@@ -126,11 +126,15 @@ fn compile_check(build: &Build, bin: &str, show: Show, took: Duration) -> Check 
     }
     let message = match (build.errors.get(bin), show) {
         (Some(_), Show::Live { .. }) => {
-            "your code does not compile: cargo's errors are above".to_string()
+            format!(
+                "your code does not compile: cargo's errors are above.\n{}",
+                reset_hint(bin)
+            )
         }
         (Some(errors), Show::Quiet) => format!(
-            "your code does not compile:\n{}",
-            strip_ansi(errors).trim_end()
+            "your code does not compile:\n{}\n{}",
+            strip_ansi(errors).trim_end(),
+            reset_hint(bin)
         ),
         (None, _) => format!(
             "cargo could not build `{bin}`:\n{}",
@@ -148,6 +152,29 @@ fn compile_check(build: &Build, bin: &str, show: Show, took: Duration) -> Check 
     }
 }
 
+/// The way back from a stub the learner cannot repair.
+fn reset_hint(bin: &str) -> String {
+    let name = bin.strip_suffix("_sol").unwrap_or(bin);
+    format!(
+        "(Lost in it? `netlings reset {name}` puts the original stub back; yours is kept as a backup.)"
+    )
+}
+
+/// The report of an exercise whose file is gone: nothing to build.
+fn missing_stub(exercise: &Exercise, seed: u64) -> ExerciseReport {
+    let rel = Workspace::exercise_rel(exercise);
+    let check = Check {
+        status: Status::Fail,
+        message: format!(
+            "{} is missing (moved or deleted?). `netlings reset {}` puts the original stub back.",
+            rel.display(),
+            exercise.name
+        ),
+        ..Check::passed(COMPILES, Duration::ZERO)
+    };
+    report(exercise, vec![check], Duration::ZERO, seed)
+}
+
 /// Builds every exercise in one cargo call, then grades them `jobs` at a
 /// time; reports come back in the order given.
 pub async fn build_and_grade(
@@ -160,11 +187,22 @@ pub async fn build_and_grade(
         .iter()
         .map(|e| bin_name(e, options.which))
         .collect();
+    // A learner's stub that is gone is reported as such, and left out of
+    // the build (cargo would fail every bin for want of one file).
+    let missing: Vec<bool> = exercises
+        .iter()
+        .map(|e| {
+            options.which == Which::Exercise
+                && !e.is_quiz()
+                && !root.join(Workspace::exercise_rel(e)).exists()
+        })
+        .collect();
     let programs: Vec<String> = exercises
         .iter()
         .zip(&bins)
-        .filter(|(e, _)| !e.is_quiz())
-        .map(|(_, b)| b.clone())
+        .zip(&missing)
+        .filter(|((e, _), gone)| !e.is_quiz() && !**gone)
+        .map(|((_, b), _)| b.clone())
         .collect();
     // Quizzes need no build; a run of quizzes alone never calls cargo.
     let build = if programs.is_empty() {
@@ -189,12 +227,20 @@ pub async fn build_and_grade(
     // mode, a newer save) cancels every grade it started.
     let mut tasks = tokio::task::JoinSet::new();
     for (index, (exercise, bin)) in exercises.iter().zip(bins).enumerate() {
+        let gone = missing[index];
         let exercise = exercise.clone();
         let build = build.clone();
         let permits = permits.clone();
         let root = root.to_path_buf();
         let options = options.clone();
         tasks.spawn(async move {
+            if gone {
+                let graded = missing_stub(&exercise, options.seed);
+                if let Some(tx) = &options.reports {
+                    let _ = tx.send(graded.clone());
+                }
+                return (index, graded);
+            }
             if exercise.is_quiz() {
                 let graded = grade_quiz(&exercise, &root, options.which, options.seed);
                 if let Some(tx) = &options.reports {
@@ -261,38 +307,51 @@ fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Result<Vec<Che
     let ws = Workspace {
         root: root.to_path_buf(),
     };
-    let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|e| {
-            Box::new(Check {
-                status: Status::Fail,
-                message: format!("cannot read {}: {e}", path.display()),
-                ..Check::passed("the answer file reads", Duration::ZERO)
-            })
-        })
-    };
     let rel = Workspace::exercise_rel(exercise);
-    let quiz = Quiz::parse(&rel, &read(&ws.exercise_path(exercise))?).map_err(|e| {
+    let unreadable = |message: String| {
         Box::new(Check {
             status: Status::Fail,
-            message: format!(
-                "{e}\nFix that line (or `netlings reset {}` for a fresh answer file).",
-                exercise.name
-            ),
+            message,
             ..Check::passed("the answer file reads", Duration::ZERO)
         })
-    })?;
+    };
+    let text = match std::fs::read_to_string(ws.exercise_path(exercise)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let rel = rel.display().to_string();
+            return Err(unreadable(crate::quiz::missing_file(&rel, &exercise.name)));
+        }
+        Err(e) => return Err(unreadable(format!("cannot read {}: {e}", rel.display()))),
+    };
+    let quiz = Quiz::parse(&rel, &text)
+        .map_err(|e| unreadable(crate::quiz::damaged_file(&e, &exercise.name)))?;
+    // The expected answers fit the quiz as netlings shipped it; where the
+    // learner's file has lost one of its items, that is the learner's to
+    // put back (or reset), not a fault of netlings.
+    let shipped = crate::quiz::as_shipped(exercise);
     let key_path = ws.solution_path(exercise);
     let key_rel = key_path
         .strip_prefix(root)
         .unwrap_or(&key_path)
         .to_path_buf();
-    let key = AnswerKey::parse(&key_rel, &read(&key_path)?, &quiz).map_err(|e| {
+    let key_text = std::fs::read_to_string(&key_path).map_err(|e| {
         Box::new(Check {
             status: Status::Error,
-            message: format!("netlings' expected answers do not fit this quiz: {e}"),
+            message: format!(
+                "cannot read netlings' expected answers {}: {e}",
+                key_rel.display()
+            ),
             ..Check::passed("the expected answers read", Duration::ZERO)
         })
     })?;
+    let key =
+        AnswerKey::parse(&key_rel, &key_text, shipped.as_ref().unwrap_or(&quiz)).map_err(|e| {
+            Box::new(Check {
+                status: Status::Error,
+                message: format!("netlings' expected answers do not fit this quiz: {e}"),
+                ..Check::passed("the expected answers read", Duration::ZERO)
+            })
+        })?;
     let quiz = match which {
         Which::Exercise => quiz,
         Which::Solution => key.as_answers(&quiz),
@@ -309,8 +368,27 @@ fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Result<Vec<Che
                 k.id,
                 item.map_or("missing", |i| i.kind.describe())
             );
+            let changed = item.zip(shipped.as_ref().and_then(|q| q.item(&k.id))).is_some_and(
+                |(mine, asked)| mine.kind != asked.kind || mine.options.len() != asked.options.len(),
+            );
             let (status, message) = match item {
-                None => (Status::Fail, "unanswered: the item is missing from your answer file".to_string()),
+                Some(item) if changed => (
+                    Status::Fail,
+                    format!(
+                        "this item (line {} of {}) is not the one netlings asks any more: its kind or options were changed; put it back, or `netlings reset {}` for a fresh answer file (yours is kept as a backup)",
+                        item.answer_line,
+                        rel.display(),
+                        exercise.name
+                    ),
+                ),
+                None => (
+                    Status::Fail,
+                    format!(
+                        "the item is not in {} any more (renamed or deleted?): put it back, or `netlings reset {}` for a fresh answer file (yours is kept as a backup)",
+                        rel.display(),
+                        exercise.name
+                    ),
+                ),
                 Some(item) => match crate::quiz::judge(&item.answer, k) {
                     Verdict::Correct => (Status::Pass, String::new()),
                     Verdict::Unanswered => (
