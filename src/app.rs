@@ -2,6 +2,7 @@
 //! learner's progress - what every subcommand works on - and the exit codes
 //! they end with.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -19,6 +20,11 @@ use crate::workspace::{Reset, Workspace};
 pub const EXIT_FAIL: u8 = 1;
 pub const EXIT_CONFIG: u8 = 2;
 pub const EXIT_NOT_GRADED: u8 = 3;
+
+/// Held while the progress is written: a signal waits for the write to
+/// end before netlings exits ([`end_on_signals`]), so no half-done save is
+/// left behind (not even its temporary file).
+static SAVING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// What every command but `--help` needs: the checkout and its curriculum
 /// (the learner's progress is read when a command needs it).
@@ -63,6 +69,7 @@ impl App {
     }
 
     pub fn save_state(&self, state: &State) -> Result<()> {
+        let _saving = SAVING.lock().unwrap_or_else(|p| p.into_inner());
         state.save(&self.ws.root).with_context(|| {
             format!(
                 "saving progress to {}",
@@ -98,7 +105,7 @@ impl App {
                 Status::Pass => {
                     state.done.insert(r.name.clone());
                 }
-                Status::Unavailable => {}
+                Status::Unavailable | Status::Skipped => {}
                 Status::Fail | Status::Error | Status::Timeout => {
                     state.done.remove(&r.name);
                 }
@@ -231,5 +238,65 @@ pub fn exit_for(reports: &[ExerciseReport]) -> ExitCode {
         ExitCode::from(EXIT_NOT_GRADED)
     } else {
         ExitCode::from(EXIT_FAIL)
+    }
+}
+
+/// TERM (a cancelled CI job), HUP (a closed terminal or editor) and INT
+/// (Ctrl-C, or `kill -INT`) end netlings the same way: no new program
+/// starts, every program, cargo build and rustc of every grade in flight
+/// gets TERM then KILL, the names grades made on a broker are deleted, the
+/// terminal is restored, a save of the progress in progress ends first;
+/// then netlings exits with 128 + the signal's number (130, 143, 129). A
+/// second signal exits at once, after a KILL of everything.
+pub async fn end_on_signals() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let kinds = [
+        (SignalKind::interrupt(), "SIGINT"),
+        (SignalKind::terminate(), "SIGTERM"),
+        (SignalKind::hangup(), "SIGHUP"),
+    ];
+    let mut streams = Vec::new();
+    for (kind, name) in kinds {
+        match signal(kind) {
+            Ok(stream) => streams.push((stream, kind.as_raw_value(), name)),
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "netlings: cannot handle {name}: {e}");
+            }
+        }
+    }
+    let mut first = true;
+    loop {
+        let waits = streams.iter_mut().map(|(stream, number, name)| {
+            Box::pin(async move {
+                stream.recv().await;
+                (*number, *name)
+            })
+        });
+        let ((number, name), _, _) = futures_util::future::select_all(waits).await;
+        let code = 128 + number;
+        if !first {
+            crate::harness::groups::kill_all();
+            std::process::exit(code);
+        }
+        first = false;
+        tokio::spawn(async move {
+            crate::harness::groups::stop_starting();
+            crate::terminal::restore();
+            crate::harness::groups::terminate_all().await;
+            crate::harness::cleanup::run_all().await;
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_secs(3),
+                crate::harness::cleanup::settle(),
+            )
+            .await;
+            let _saving = SAVING.lock().unwrap_or_else(|p| p.into_inner());
+            crate::harness::groups::kill_all();
+            // Not eprintln!: after a hang-up stderr may be gone.
+            let _ = writeln!(
+                std::io::stderr(),
+                "\nnetlings: stopped by {name}: every program it started has been stopped"
+            );
+            std::process::exit(code);
+        });
     }
 }

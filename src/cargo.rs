@@ -15,7 +15,7 @@ use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::fastbuild::Record;
-use crate::harness::process::GroupGuard;
+use crate::harness::groups::{self, GroupGuard};
 use crate::provenance::{Built, forget_in_cargo};
 
 /// The package holding every stub and solution as a `[[bin]]`.
@@ -286,8 +286,10 @@ async fn run_cargo_once(
             _ => "--message-format=json",
         })
         .stdout(Stdio::piped())
-        .stdin(Stdio::null())
-        .process_group(0);
+        .stdin(Stdio::null());
+    // A group of its own (a newer save stops the build with its rustc
+    // children), marked as netlings', ended with netlings.
+    groups::own(&mut cmd);
     if bins.is_empty() {
         cmd.arg("--bins");
     }
@@ -310,9 +312,8 @@ async fn run_cargo_once(
         Show::Live { .. } if record_for.is_none() => cmd.stderr(Stdio::inherit()),
         _ => cmd.stderr(Stdio::piped()),
     };
-    let mut child = cmd
-        .spawn()
-        .context("running cargo (is Rust installed? see README.md)")?;
+    let mut child =
+        groups::spawn(cmd).context("running cargo (is Rust installed? see README.md)")?;
     let mut guard = GroupGuard::new(child.id().context("cargo vanished as it started")? as i32);
     let live = matches!(show, Show::Live { .. });
     let record_root = root.to_path_buf();

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+mod checks;
+
 /// What a learner's program is, seen from the grader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,6 +73,13 @@ pub struct Exercise {
     /// `notes.proto`): `reset` restores them with the stub, and watch mode
     /// grades again when one is saved.
     pub files: Vec<String>,
+    /// What the whole exercise is worth, spread over its checks (a quiz's:
+    /// over its items); by default one point per check.
+    pub points: Option<u32>,
+    /// How many of its grader's first checks the stub passes as shipped
+    /// (it listens already; a bug stub connects): they earn nothing, so an
+    /// untouched stub scores zero. `tests/exercises.rs` proves the count.
+    pub given: usize,
 }
 
 impl Exercise {
@@ -154,6 +163,10 @@ struct RawExercise {
     grader: Option<Spanned<String>>,
     #[serde(default)]
     files: Vec<Spanned<String>>,
+    #[serde(default)]
+    points: Option<Spanned<u32>>,
+    #[serde(default)]
+    given: usize,
 }
 
 /// Position of a byte offset as (line, column), both 1-based.
@@ -310,6 +323,16 @@ impl Catalog {
                     ));
                 }
             }
+            if let Some(p) = &e.points
+                && *p.get_ref() == 0
+            {
+                return Err(at(
+                    p.span(),
+                    format!(
+                        "exercise `{name}` is worth `points = 0`: give it at least 1, or leave `points` out (one point per check)"
+                    ),
+                ));
+            }
             let grader = match (e.grader, e.kind) {
                 (Some(g), _) => g.into_inner(),
                 (None, ExerciseKind::Quiz) => QUIZ_GRADER.to_string(),
@@ -324,6 +347,8 @@ impl Catalog {
                 summary: e.summary.trim().to_string(),
                 grader,
                 files: e.files.into_iter().map(Spanned::into_inner).collect(),
+                points: e.points.map(Spanned::into_inner),
+                given: e.given,
             });
         }
         if exercises.is_empty() {
@@ -337,79 +362,6 @@ impl Catalog {
             questions,
             exercises,
         })
-    }
-
-    /// Checks every exercise names a grader netlings has, reporting the line of
-    /// the first that does not. Separate from parsing so the catalog stays data.
-    pub fn check_graders(
-        &self,
-        path: &Path,
-        text: &str,
-        known: impl Fn(&str) -> bool,
-    ) -> Result<(), CatalogError> {
-        for e in &self.exercises {
-            if !known(&e.grader) {
-                let offset = text
-                    .find(&format!("\"{}\"", e.grader))
-                    .or_else(|| text.find(&format!("\"{}\"", e.name)))
-                    .unwrap_or(0);
-                let (line, column) = line_col(text, offset);
-                return Err(CatalogError {
-                    path: path.to_path_buf(),
-                    line,
-                    column,
-                    message: format!(
-                        "exercise `{}` uses grader `{}`, which netlings does not have \
-                         (a grader is src/graders/{}.rs, registered by `cargo run -q -- dev sync`)",
-                        e.name, e.grader, e.grader
-                    ),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Checks that every exercise's stub and solution are in its topic's
-    /// folder: one found in another topic's folder is an author's mistake,
-    /// reported at the exercise's `topic` line. (A file missing everywhere
-    /// is the learner's to restore, and `dev check`'s to report.)
-    pub fn check_folders(
-        &self,
-        path: &Path,
-        text: &str,
-        exists: impl Fn(&Path) -> bool,
-    ) -> Result<(), CatalogError> {
-        for e in &self.exercises {
-            let file = if e.is_quiz() {
-                format!("{}.toml", e.name)
-            } else {
-                format!("{}.rs", e.name)
-            };
-            for (dir, what) in [("exercises", "stub"), ("solutions", "solution")] {
-                let at = |topic: &str| Path::new(dir).join(topic).join(&file);
-                if exists(&at(&e.topic)) {
-                    continue;
-                }
-                let Some(elsewhere) = self.topics.iter().find(|t| exists(&at(&t.id))) else {
-                    continue;
-                };
-                let (line, column) = field_line(text, &e.name, "topic");
-                return Err(CatalogError {
-                    path: path.to_path_buf(),
-                    line,
-                    column,
-                    message: format!(
-                        "exercise `{}` has topic `{}`, but its {what} is {}: make its topic \"{}\", or move the file to {}",
-                        e.name,
-                        e.topic,
-                        at(&elsewhere.id).display(),
-                        elsewhere.id,
-                        at(&e.topic).display()
-                    ),
-                });
-            }
-        }
-        Ok(())
     }
 
     pub fn exercise(&self, name: &str) -> Option<&Exercise> {
@@ -465,38 +417,6 @@ impl Catalog {
     }
 }
 
-/// (line, column) of `field` in the `[[exercise]]` entry named `name`;
-/// of the entry's name when it has no such field.
-fn field_line(text: &str, name: &str, field: &str) -> (usize, usize) {
-    let mut offset = 0;
-    let mut in_entry = false;
-    let mut found_name = None;
-    let mut found_field = None;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim();
-        if t.starts_with("[[") {
-            if found_name.is_some() {
-                break;
-            }
-            in_entry = t == "[[exercise]]";
-            found_field = None;
-        } else if in_entry && let Some((key, value)) = t.split_once('=') {
-            let key = key.trim();
-            if key == "name" && value.trim().trim_matches('"') == name {
-                found_name = Some(offset);
-            } else if key == field {
-                found_field = Some(offset + line.len() - line.trim_start().len());
-            }
-        }
-        offset += line.len();
-    }
-    let at = found_field
-        .filter(|_| found_name.is_some())
-        .or(found_name)
-        .unwrap_or(0);
-    line_col(text, at)
-}
-
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.starts_with(|c: char| c.is_ascii_lowercase())
@@ -527,7 +447,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
-    const GOOD: &str = r#"
+    pub(super) const GOOD: &str = r#"
 [[topic]]
 id = "01_sockets"
 title = "Sockets"
@@ -545,7 +465,7 @@ kind = "server"
 hint = "loop"
 "#;
 
-    fn parse(text: &str) -> Result<Catalog, CatalogError> {
+    pub(super) fn parse(text: &str) -> Result<Catalog, CatalogError> {
         Catalog::parse(Path::new("exercises.toml"), text)
     }
 
@@ -606,32 +526,6 @@ hint = "loop"
         let e = parse(&bad).unwrap_err();
         assert_eq!(e.line, 14);
         assert!(e.message.contains("q02"));
-    }
-
-    #[test]
-    fn a_topic_that_is_not_the_stubs_folder_is_an_error_at_its_line() {
-        let c = parse(GOOD).unwrap();
-        let elsewhere =
-            |p: &Path| p.starts_with("exercises/02_ws") || p.starts_with("solutions/01_sockets");
-        let two = GOOD.replace(
-            "[[question]]",
-            "[[topic]]\nid = \"02_ws\"\ntitle = \"WS\"\n\n[[question]]",
-        );
-        let c2 = parse(&two).unwrap();
-        let e = c2
-            .check_folders(Path::new("exercises.toml"), &two, elsewhere)
-            .unwrap_err();
-        assert_eq!(e.line, 17, "{e}");
-        assert!(
-            e.message.contains("exercises/02_ws/tcp_echo_server.rs"),
-            "{e}"
-        );
-        assert!(
-            c.check_folders(Path::new("exercises.toml"), GOOD, |p: &Path| p
-                .starts_with("exercises/01_sockets")
-                || p.starts_with("solutions/01_sockets"))
-                .is_ok()
-        );
     }
 
     #[test]

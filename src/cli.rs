@@ -2,6 +2,7 @@
 //! Nothing in netlings imports this module; it imports them.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -9,9 +10,10 @@ use clap::{Parser, Subcommand};
 use colored::Colorize;
 
 use crate::app::{App, EXIT_CONFIG};
+use crate::classroom::{self, ClassroomCommand};
 use crate::commands::{self, Format};
 use crate::dev::{self, DevCommand};
-use crate::{cards, harness, terminal, watch};
+use crate::{cards, harness, watch};
 
 #[derive(Parser)]
 #[command(
@@ -64,6 +66,13 @@ enum Command {
         /// Replay a run's random choices
         #[arg(long)]
         seed: Option<u64>,
+        /// Grade the exercise files of a student's checkout at DIR with this
+        /// netlings' own graders (nothing else is read from DIR)
+        #[arg(long, value_name = "DIR", conflicts_with = "solutions")]
+        learner: Option<PathBuf>,
+        /// Also write the JUnit report to FILE (whatever --format says)
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
     },
     /// Answer a card's quiz in the terminal (the current card's by default)
     Quiz {
@@ -80,6 +89,9 @@ enum Command {
     },
     /// Restore an exercise's original stub; your version is kept as a backup
     Reset { name: String },
+    /// For instructors: a template repository that grades on push
+    #[command(subcommand)]
+    Classroom(ClassroomCommand),
     /// For exercise authors
     #[command(subcommand)]
     Dev(DevCommand),
@@ -87,6 +99,8 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before any thread starts: it forks.
+    harness::guardian::start();
     if !std::io::stdout().is_terminal() || std::env::var_os("NO_COLOR").is_some() {
         colored::control::set_override(false);
     }
@@ -101,18 +115,16 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        tokio::spawn(async {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                terminal::restore();
-                harness::process::kill_all();
-                harness::cleanup::run_all().await;
-                eprintln!("\ninterrupted: every program netlings started has been stopped");
-                std::process::exit(130);
-            }
-        });
+        tokio::spawn(crate::app::end_on_signals());
         dispatch(cli).await
     });
-    harness::process::kill_all();
+    if harness::groups::closing() {
+        // A signal is ending netlings: its handler exits when it is done.
+        loop {
+            std::thread::park();
+        }
+    }
+    harness::groups::kill_all();
     // Every program is stopped; leftover tasks (the Ctrl-C listener, stdin
     // readers) need no orderly wind-down: do not wait for the workers.
     runtime.shutdown_background();
@@ -147,10 +159,24 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             format,
             jobs,
             seed,
-        } => commands::verify(&app, &names, solutions, format, jobs, seed).await,
+            learner,
+            junit,
+        } => {
+            let args = commands::Verify {
+                names,
+                solutions,
+                format,
+                jobs,
+                seed,
+                learner,
+                junit,
+            };
+            commands::verify(&app, &args).await
+        }
         Command::Reset { name } => commands::reset(&app, &name),
         Command::Quiz { question } => cards::quiz(&app, question.as_deref()).await,
         Command::Answer { question, force } => cards::answer(&app, &question, force),
+        Command::Classroom(cmd) => classroom::run(&app, cmd),
         Command::Dev(cmd) => dev::run(&app, cmd).await,
     }
 }

@@ -200,7 +200,6 @@ impl Record {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
-            .process_group(0)
             .kill_on_drop(true);
         for (k, v) in &self.env {
             cmd.env(k, v);
@@ -208,10 +207,11 @@ impl Record {
         for k in NOT_REPLAYED {
             cmd.env_remove(k);
         }
-        let child = cmd.spawn().ok()?;
+        crate::harness::groups::own(&mut cmd);
+        let child = crate::harness::groups::spawn(cmd).ok()?;
         let guard = child
             .id()
-            .map(|pid| crate::harness::process::GroupGuard::new(pid as i32));
+            .map(|pid| crate::harness::groups::GroupGuard::new(pid as i32));
         let out = child.wait_with_output().await.ok()?;
         if let Some(mut guard) = guard {
             guard.disarm();

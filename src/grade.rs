@@ -9,9 +9,11 @@ use anyhow::Result;
 use crate::cargo::{self, Build, Show};
 use crate::catalog::Exercise;
 use crate::graders;
-use crate::harness::{COMPILES, FINISHES_IN_TIME, Failure, Grading, HAS_A_GRADER, Limits};
+use crate::harness::{
+    self, COMPILES, FINISHES_IN_TIME, Failure, Grading, HAS_A_GRADER, Limits, RUNNER_CHECKS,
+};
 use crate::quiz::{AnswerKey, Quiz, Verdict};
-use crate::report::{Check, ExerciseReport, Status};
+use crate::report::{Check, ExerciseReport, Points, Status};
 use crate::workspace::Workspace;
 
 /// Which program of an exercise is graded.
@@ -84,8 +86,11 @@ pub async fn grade_program(
                 .await
                 .is_err()
             {
+                // The check under way is the one that did not finish, so
+                // the list of checks stays the grader's.
+                let name = g.running_check();
                 g.record_failure(
-                    FINISHES_IN_TIME,
+                    name.as_deref().unwrap_or(FINISHES_IN_TIME),
                     Failure::timeout(format!(
                         "grading took longer than {} s in all, so netlings stopped it",
                         limits.exercise.as_secs()
@@ -101,12 +106,71 @@ pub async fn grade_program(
     report(exercise, checks, started.elapsed(), seed)
 }
 
+/// Why a check was not run.
+pub const NOT_RUN: &str = "not run: an earlier check failed";
+pub const NOT_RUN_UNBUILT: &str = "not run: the program does not compile";
+pub const NOT_RUN_UNREAD: &str = "not run: the answer file does not read";
+
+/// The gate of a quiz, as `compiles` is a program's: worth nothing.
+pub const ANSWER_FILE_READS: &str = "the answer file reads";
+const KEY_READS: &str = "the expected answers read";
+const GRADING: &str = "grading";
+
+/// Checks the runner adds, which earn nothing: gates and faults.
+fn is_gate(name: &str) -> bool {
+    RUNNER_CHECKS.contains(&name) || [ANSWER_FILE_READS, KEY_READS, GRADING].contains(&name)
+}
+
+/// Lists every check of a program's grader - those its grade did not reach
+/// as skipped - and gives each check its worth: the exercise's points
+/// spread over them (one each by default). Gates, and the checks the stub
+/// passes as shipped (`given`), are worth nothing.
+fn account(exercise: &Exercise, checks: &mut Vec<Check>) {
+    if !exercise.is_quiz()
+        && let Some(grader) = graders::lookup(&exercise.grader)
+    {
+        let ran = checks.iter().filter(|c| !is_gate(&c.name)).count();
+        let why = if checks
+            .iter()
+            .any(|c| c.name == COMPILES && c.status != Status::Pass)
+        {
+            NOT_RUN_UNBUILT
+        } else {
+            NOT_RUN
+        };
+        checks.extend(
+            grader
+                .checks
+                .iter()
+                .skip(ran)
+                .map(|name| Check::skipped(*name, why)),
+        );
+    }
+    // The checks the stub passes as shipped earn nothing: the learner's
+    // points are for the learner's work.
+    let own: Vec<&mut Check> = checks
+        .iter_mut()
+        .filter(|c| !is_gate(&c.name))
+        .skip(exercise.given)
+        .collect();
+    let total = Points::whole(
+        exercise
+            .points
+            .unwrap_or(u32::try_from(own.len()).unwrap_or(u32::MAX)),
+    );
+    let shares = Points::spread(total, own.len());
+    for (check, worth) in own.into_iter().zip(shares) {
+        check.worth = worth;
+    }
+}
+
 pub fn report(
     exercise: &Exercise,
-    checks: Vec<Check>,
+    mut checks: Vec<Check>,
     duration: Duration,
     seed: u64,
 ) -> ExerciseReport {
+    account(exercise, &mut checks);
     ExerciseReport {
         name: exercise.name.clone(),
         topic: exercise.topic.clone(),
@@ -116,6 +180,7 @@ pub fn report(
         build: Duration::ZERO,
         checks,
         seed,
+        seeded: !exercise.is_quiz(),
     }
 }
 
@@ -221,6 +286,10 @@ pub async fn build_and_grade(
         .await?
     };
     let build_time = started.elapsed();
+    if harness::groups::closing() {
+        // The signal stopped cargo: no verdict of this build.
+        std::future::pending::<()>().await;
+    }
     let build = Arc::new(build);
     let permits = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
     // A JoinSet aborts its tasks when dropped: cancelling this future (watch
@@ -269,6 +338,11 @@ pub async fn build_and_grade(
     }
     let mut reports: Vec<Option<ExerciseReport>> = vec![None; exercises.len()];
     while let Some(joined) = tasks.join_next().await {
+        if harness::groups::closing() {
+            // netlings is ending on a signal, which stopped these grades:
+            // their verdicts would be of the signal, not of the programs.
+            std::future::pending::<()>().await;
+        }
         match joined {
             Ok((index, graded)) => reports[index] = Some(graded),
             // A panic in netlings itself: that exercise gets an error below.
@@ -284,7 +358,7 @@ pub async fn build_and_grade(
                 let check = Check {
                     status: Status::Error,
                     message: "netlings failed while grading this exercise (a bug in netlings, please report it)".into(),
-                    ..Check::passed("grading", Duration::ZERO)
+                    ..Check::passed(GRADING, Duration::ZERO)
                 };
                 report(exercise, vec![check], started.elapsed(), options.seed)
             })
@@ -296,124 +370,136 @@ pub async fn build_and_grade(
 /// expected answers themselves - which proves the key fits the quiz).
 pub fn grade_quiz(exercise: &Exercise, root: &Path, which: Which, seed: u64) -> ExerciseReport {
     let started = Instant::now();
-    let checks = match quiz_checks(exercise, root, which) {
-        Ok(checks) => checks,
-        Err(check) => vec![*check],
-    };
+    let checks = quiz_checks(exercise, root, which);
     report(exercise, checks, started.elapsed(), seed)
 }
 
-fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Result<Vec<Check>, Box<Check>> {
+/// The gate (the answer file reads), then one check per item of the
+/// expected answers, named after the quiz as netlings shipped it: the same
+/// checks whatever the learner wrote, or did not.
+fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Vec<Check> {
     let ws = Workspace {
         root: root.to_path_buf(),
     };
     let rel = Workspace::exercise_rel(exercise);
-    let unreadable = |message: String| {
-        Box::new(Check {
-            status: Status::Fail,
-            message,
-            ..Check::passed("the answer file reads", Duration::ZERO)
-        })
+    let failed = |name: &str, status: Status, message: String| Check {
+        status,
+        message,
+        ..Check::passed(name, Duration::ZERO)
     };
-    let text = match std::fs::read_to_string(ws.exercise_path(exercise)) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let rel = rel.display().to_string();
-            return Err(unreadable(crate::quiz::missing_file(&rel, &exercise.name)));
-        }
-        Err(e) => return Err(unreadable(format!("cannot read {}: {e}", rel.display()))),
+    // The items and their kinds come from the quiz as shipped, never from
+    // the learner's copy (which may have lost an item, or be unreadable).
+    let shipped = match Workspace::original_stub(exercise)
+        .map(str::to_string)
+        .map_or_else(|| std::fs::read_to_string(ws.exercise_path(exercise)), Ok)
+    {
+        Ok(text) => Quiz::parse(&rel, &text).map_err(|e| e.to_string()),
+        Err(e) => Err(format!("cannot read {}: {e}", rel.display())),
     };
-    let quiz = Quiz::parse(&rel, &text)
-        .map_err(|e| unreadable(crate::quiz::damaged_file(&e, &exercise.name)))?;
-    // The expected answers fit the quiz as netlings shipped it; where the
-    // learner's file has lost one of its items, that is the learner's to
-    // put back (or reset), not a fault of netlings.
-    let shipped = crate::quiz::as_shipped(exercise);
     let key_path = ws.solution_path(exercise);
     let key_rel = key_path
         .strip_prefix(root)
         .unwrap_or(&key_path)
         .to_path_buf();
-    let key_text = std::fs::read_to_string(&key_path).map_err(|e| {
-        Box::new(Check {
-            status: Status::Error,
-            message: format!(
-                "cannot read netlings' expected answers {}: {e}",
-                key_rel.display()
-            ),
-            ..Check::passed("the expected answers read", Duration::ZERO)
-        })
-    })?;
-    let key =
-        AnswerKey::parse(&key_rel, &key_text, shipped.as_ref().unwrap_or(&quiz)).map_err(|e| {
-            Box::new(Check {
-                status: Status::Error,
-                message: format!("netlings' expected answers do not fit this quiz: {e}"),
-                ..Check::passed("the expected answers read", Duration::ZERO)
-            })
-        })?;
-    let quiz = match which {
-        Which::Exercise => quiz,
-        Which::Solution => key.as_answers(&quiz),
+    let key = shipped.and_then(|quiz| {
+        let text = std::fs::read_to_string(&key_path)
+            .map_err(|e| format!("cannot read {}: {e}", key_rel.display()))?;
+        let key = AnswerKey::parse(&key_rel, &text, &quiz).map_err(|e| e.to_string())?;
+        Ok((quiz, key))
+    });
+    let (shipped, key) = match key {
+        Ok(both) => both,
+        Err(e) => {
+            return vec![failed(
+                KEY_READS,
+                Status::Error,
+                format!("netlings' expected answers do not fit this quiz: {e}"),
+            )];
+        }
     };
-    Ok(key
-        .items
-        .iter()
-        .enumerate()
-        .map(|(n, k)| {
-            let item = quiz.item(&k.id);
-            let name = format!(
-                "{}. {} ({})",
-                n + 1,
-                k.id,
-                item.map_or("missing", |i| i.kind.describe())
+    // A missing or damaged answer file is the learner's to fix, and the
+    // message says how: the line, what is wrong, and `netlings reset`.
+    let answers = match which {
+        Which::Solution => Ok(key.as_answers(&shipped)),
+        Which::Exercise => match std::fs::read(ws.exercise_path(exercise)) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(crate::quiz::missing_file(
+                &rel.display().to_string(),
+                &exercise.name,
+            )),
+            Err(e) => Err(format!("cannot read {}: {e}", rel.display())),
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Err(_) => Err(format!(
+                    "{} is not UTF-8 text. `netlings reset {}` puts a fresh answer file back (yours is kept as a backup).",
+                    rel.display(),
+                    exercise.name
+                )),
+                Ok(text) => Quiz::parse(&rel, &text)
+                    .map_err(|e| crate::quiz::damaged_file(&e, &exercise.name)),
+            },
+        },
+    };
+    let name_of = |n: usize, id: &str| {
+        let kind = shipped.item(id).map_or("item", |i| i.kind.describe());
+        format!("{}. {id} ({kind})", n + 1)
+    };
+    let quiz = match answers {
+        Ok(quiz) => quiz,
+        Err(message) => {
+            let mut checks = vec![failed(ANSWER_FILE_READS, Status::Fail, message)];
+            checks.extend(
+                key.items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, k)| Check::skipped(name_of(n, &k.id), NOT_RUN_UNREAD)),
             );
-            let changed = item.zip(shipped.as_ref().and_then(|q| q.item(&k.id))).is_some_and(
-                |(mine, asked)| mine.kind != asked.kind || mine.options.len() != asked.options.len(),
-            );
-            let (status, message) = match item {
-                Some(item) if changed => (
+            return checks;
+        }
+    };
+    let mut checks = vec![Check::passed(ANSWER_FILE_READS, Duration::ZERO)];
+    checks.extend(key.items.iter().enumerate().map(|(n, k)| {
+        let item = quiz.item(&k.id);
+        let changed = item.zip(shipped.item(&k.id)).is_some_and(|(mine, asked)| {
+            mine.kind != asked.kind || mine.options.len() != asked.options.len()
+        });
+        let (status, message) = match item {
+            None => (
+                Status::Fail,
+                format!(
+                    "the item is not in {} any more (renamed or deleted?): put it back, or `netlings reset {}` for a fresh answer file (yours is kept as a backup)",
+                    rel.display(),
+                    exercise.name
+                ),
+            ),
+            Some(item) if changed => (
+                Status::Fail,
+                format!(
+                    "this item (line {} of {}) is not the one netlings asks any more: its kind or options were changed; put it back, or `netlings reset {}` for a fresh answer file (yours is kept as a backup)",
+                    item.answer_line,
+                    rel.display(),
+                    exercise.name
+                ),
+            ),
+            Some(item) => match crate::quiz::judge(&item.answer, k) {
+                Verdict::Correct => (Status::Pass, String::new()),
+                Verdict::Unanswered => (
+                    Status::Fail,
+                    format!("unanswered (line {} of {})", item.answer_line, rel.display()),
+                ),
+                Verdict::Wrong => (
                     Status::Fail,
                     format!(
-                        "this item (line {} of {}) is not the one netlings asks any more: its kind or options were changed; put it back, or `netlings reset {}` for a fresh answer file (yours is kept as a backup)",
+                        "not right: you answered {} (line {} of {}); `netlings quiz {}` explains each item",
+                        item.answer,
                         item.answer_line,
                         rel.display(),
-                        exercise.name
+                        quiz.question
                     ),
                 ),
-                None => (
-                    Status::Fail,
-                    format!(
-                        "the item is not in {} any more (renamed or deleted?): put it back, or `netlings reset {}` for a fresh answer file (yours is kept as a backup)",
-                        rel.display(),
-                        exercise.name
-                    ),
-                ),
-                Some(item) => match crate::quiz::judge(&item.answer, k) {
-                    Verdict::Correct => (Status::Pass, String::new()),
-                    Verdict::Unanswered => (
-                        Status::Fail,
-                        format!("unanswered (line {} of {})", item.answer_line, rel.display()),
-                    ),
-                    Verdict::Wrong => (
-                        Status::Fail,
-                        format!(
-                            "not right: you answered {} (line {} of {}); `netlings quiz {}` explains each item",
-                            item.answer,
-                            item.answer_line,
-                            rel.display(),
-                            quiz.question
-                        ),
-                    ),
-                },
-            };
-            Check {
-                status,
-                message,
-                ..Check::passed(name, Duration::ZERO)
-            }
-        })
-        .collect())
+            },
+        };
+        failed(&name_of(n, &k.id), status, message)
+    }));
+    checks
 }
 
 /// Removes terminal color codes (cargo's rendered diagnostics) for files.

@@ -190,8 +190,13 @@ pub fn show(frame: &crate::screen::Frame, scroll: &mut crate::screen::Scroll) {
 }
 
 /// Writes `rows` from the top-left corner, each over what was there (no
-/// clearing first, so nothing flickers), in one synchronised update.
+/// clearing first, so nothing flickers), in one synchronised update;
+/// nothing while the terminal is not netlings' (netlings is ending on a
+/// signal, or an editor has it).
 fn draw_rows(rows: &[String], cols: usize) {
+    if !ACTIVE.load(Ordering::SeqCst) {
+        return;
+    }
     let mut text = String::from("\x1b[?2026h\x1b[H");
     for (i, row) in rows.iter().enumerate() {
         text.push_str(row);

@@ -7,7 +7,7 @@ mod common;
 
 use netlings::cargo::Show;
 use netlings::catalog::{Catalog, Exercise};
-use netlings::grade::{Options, Which, build_and_grade};
+use netlings::grade::{ANSWER_FILE_READS, Options, Which, build_and_grade};
 use netlings::graders::lookup;
 use netlings::report::Status;
 use netlings::workspace::Workspace;
@@ -82,13 +82,16 @@ async fn every_stub_fails_with_the_message_of_its_todo() {
         }
         let source = std::fs::read_to_string(root.join(Workspace::exercise_rel(exercise))).unwrap();
         if exercise.is_quiz() {
-            let unanswered = report
+            let items: Vec<_> = report
                 .checks
+                .iter()
+                .filter(|c| c.name != ANSWER_FILE_READS)
+                .collect();
+            let unanswered = items
                 .iter()
                 .filter(|c| c.message.starts_with("unanswered"))
                 .count();
-            if report.status == Status::Pass || unanswered != report.checks.len() || unanswered < 5
-            {
+            if report.status == Status::Pass || unanswered != items.len() || unanswered < 5 {
                 problems.push(format!(
                     "{}: an untouched quiz must fail with every item (at least 5) unanswered:\n{}",
                     exercise.name,
@@ -111,6 +114,27 @@ async fn every_stub_fails_with_the_message_of_its_todo() {
         let grader = lookup(&exercise.grader).expect("every program has a grader");
         if let Err(e) = grader.ran_in_order(&report.checks) {
             problems.push(format!("{}: {e}", exercise.name));
+        }
+        // An untouched stub earns nothing: the checks it passes are exactly
+        // those `given` in exercises.toml (worth nothing).
+        let passed = report
+            .checks
+            .iter()
+            .filter(|c| c.status == Status::Pass && c.name != "compiles")
+            .count();
+        if passed != exercise.given {
+            problems.push(format!(
+                "{}: the stub passes {passed} of its grader's checks, but exercises.toml says \
+                 `given = {}` (the checks a stub passes as shipped earn nothing; set it to {passed})",
+                exercise.name, exercise.given
+            ));
+        }
+        if report.points() != netlings::report::Points::ZERO {
+            problems.push(format!(
+                "{}: the untouched stub earns {} points",
+                exercise.name,
+                report.points()
+            ));
         }
         let Some(failed) = report.checks.iter().find(|c| c.status != Status::Pass) else {
             problems.push(format!("{}: the untouched stub PASSES", exercise.name));

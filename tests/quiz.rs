@@ -98,7 +98,9 @@ fn a_quiz_asked_in_the_terminal_is_recorded_and_graded_like_the_file() {
         .clone();
     let out = String::from_utf8_lossy(&out);
     assert!(out.contains("not right: you answered"), "{out}");
-    assert_eq!(out.matches("✓").count(), total - 1, "{out}");
+    // The gate (the answer file reads) and every item but the first.
+    assert!(out.contains("✓ the answer file reads"), "{out}");
+    assert_eq!(out.matches("✓").count(), 1 + total - 1, "{out}");
 
     // Second pass asks only what is not right yet.
     let mut s = netlings_pty(root, &["quiz", "2"]);
@@ -132,6 +134,22 @@ fn quiz_without_a_terminal_points_to_the_answer_file() {
         out.contains("exercises/01_sockets/quiz_q01.toml") && out.contains("netlings run quiz_q01"),
         "{out}"
     );
+}
+
+/// A quiz draws on no randomness: its verdict offers no seed to replay.
+#[test]
+fn a_quiz_verdict_offers_no_replay_seed() {
+    let dir = common::fixture();
+    let out = common::netlings(dir.path())
+        .args(["run", "quiz_q01"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.contains("quiz_q01"), "{out}");
+    assert!(!out.contains("seed"), "{out}");
 }
 
 #[test]

@@ -10,6 +10,8 @@
 //!   `key=` if the key is unset, sent to the address the request came from.
 //! - The key `version` always answers `version=netlings 1.0` and cannot be
 //!   changed.
+//! - A value may be up to 2000 bytes long: receive into a buffer that holds
+//!   the longest request whole (a datagram that does not fit is cut short).
 //!
 //! Listen on `NETLINGS_ADDR` (for example `127.0.0.1:41234`).
 //!

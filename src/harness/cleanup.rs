@@ -10,7 +10,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -23,6 +23,29 @@ static RUNNING: Mutex<Vec<tokio::task::JoinHandle<()>>> = Mutex::new(Vec::new())
 
 /// How long cleanups may take before netlings gives up on them.
 const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Cleanups taken from [`PENDING`] and still running, wherever they run:
+/// [`run_all`] waits for them too (a grade may have started its own just
+/// before a signal).
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static LANDED: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Counts one running batch of cleanups for as long as it lives.
+struct InFlight;
+
+impl InFlight {
+    fn enter() -> InFlight {
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        LANDED.notify_waiters();
+    }
+}
 
 fn pending() -> std::sync::MutexGuard<'static, Vec<(u64, Job)>> {
     PENDING.lock().unwrap_or_else(|p| p.into_inner())
@@ -52,6 +75,7 @@ fn take(ids: &[u64]) -> Vec<Job> {
 
 /// Runs the cleanups with these ids (those not run yet), all at once.
 pub async fn run(ids: &[u64]) {
+    let _counted = InFlight::enter();
     let jobs = take(ids);
     if !jobs.is_empty() {
         let _ = tokio::time::timeout(PATIENCE, futures_util::future::join_all(jobs)).await;
@@ -60,12 +84,14 @@ pub async fn run(ids: &[u64]) {
 
 /// Runs them in a task of their own (a cancelled grade cannot wait).
 pub fn spawn(ids: &[u64]) {
+    let counted = InFlight::enter();
     let jobs = take(ids);
     if jobs.is_empty() {
         return;
     }
     if let Ok(runtime) = tokio::runtime::Handle::try_current() {
         let task = runtime.spawn(async move {
+            let _counted = counted;
             let _ = tokio::time::timeout(PATIENCE, futures_util::future::join_all(jobs)).await;
         });
         RUNNING.lock().unwrap_or_else(|p| p.into_inner()).push(task);
@@ -78,11 +104,23 @@ pub async fn settle() {
     let _ = futures_util::future::join_all(tasks).await;
 }
 
-/// Runs every pending cleanup (Ctrl-C: netlings is about to exit).
+/// Runs every pending cleanup, and waits for those already running (a
+/// signal: netlings is about to exit).
 pub async fn run_all() {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
     let jobs: Vec<Job> = pending().drain(..).map(|(_, job)| job).collect();
     if !jobs.is_empty() {
-        let _ = tokio::time::timeout(Duration::from_secs(3), futures_util::future::join_all(jobs))
-            .await;
+        let _ = tokio::time::timeout_at(deadline, futures_util::future::join_all(jobs)).await;
+    }
+    loop {
+        let landed = LANDED.notified();
+        tokio::pin!(landed);
+        // Registered before looking, so a batch ending meanwhile wakes it.
+        landed.as_mut().enable();
+        if IN_FLIGHT.load(Ordering::SeqCst) == 0
+            || tokio::time::timeout_at(deadline, landed).await.is_err()
+        {
+            return;
+        }
     }
 }

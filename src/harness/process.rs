@@ -2,10 +2,10 @@
 //! output captured with a cap, and TERM-then-KILL of the whole group.
 //!
 //! Every program netlings starts is owned by a [`Program`]: dropping it kills
-//! the group, and [`kill_all`] kills every group still alive (Ctrl-C), so a
-//! program that forks, hangs or floods never outlives the grade.
+//! the group, and [`groups::kill_all`] kills every group still alive (on
+//! the way out, whatever the way), so a program that forks, hangs or floods
+//! never outlives the grade, nor netlings.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
@@ -15,78 +15,15 @@ use anyhow::{Context, Result};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::groups::{self, TERM_GRACE, group_alive, signal_group};
+pub use super::groups::{GroupGuard, kill_all};
+
 /// How much of each output stream is kept from the start…
 const KEEP_HEAD: usize = 1024 * 1024;
 /// …and from the end, so a panic after a lot of output is still seen.
 const KEEP_TAIL: usize = 16 * 1024;
 /// More output than this is a flood: the program is stopped.
 pub const FLOOD_LIMIT: usize = 16 * 1024 * 1024;
-/// How long TERM has before KILL.
-const TERM_GRACE: Duration = Duration::from_millis(300);
-
-/// Process groups alive right now, for [`kill_all`].
-static LIVE_GROUPS: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
-
-fn live_groups<R>(f: impl FnOnce(&mut HashSet<i32>) -> R) -> R {
-    let mut guard = LIVE_GROUPS.lock().unwrap_or_else(|p| p.into_inner());
-    f(guard.get_or_insert_with(HashSet::new))
-}
-
-/// Kills every process group netlings started and has not reaped yet.
-/// Called on Ctrl-C and before exiting.
-pub fn kill_all() {
-    let groups: Vec<i32> = live_groups(|g| g.drain().collect());
-    for pgid in groups {
-        signal_group(pgid, libc::SIGKILL);
-    }
-}
-
-/// Whether any process of the group still exists (zombies included).
-fn group_alive(pgid: i32) -> bool {
-    // SAFETY: signal 0 only checks for existence and permission.
-    unsafe { libc::kill(-pgid, 0) == 0 }
-}
-
-fn signal_group(pgid: i32, signal: i32) {
-    // SAFETY: kill(2) with a negative pid signals a process group; it has no
-    // memory-safety preconditions.
-    unsafe {
-        libc::kill(-pgid, signal);
-    }
-}
-
-/// Owns a process group that is not a [`Program`] (e.g. a cargo build):
-/// registered for [`kill_all`], killed when dropped unless [`disarm`]ed.
-///
-/// [`disarm`]: GroupGuard::disarm
-#[must_use = "dropping the guard kills the group"]
-pub struct GroupGuard {
-    pgid: i32,
-    armed: bool,
-}
-
-impl GroupGuard {
-    pub fn new(pgid: i32) -> GroupGuard {
-        live_groups(|g| g.insert(pgid));
-        GroupGuard { pgid, armed: true }
-    }
-
-    /// The group ended by itself: nothing to kill.
-    pub fn disarm(&mut self) {
-        self.armed = false;
-        live_groups(|g| g.remove(&self.pgid));
-    }
-}
-
-impl Drop for GroupGuard {
-    fn drop(&mut self) {
-        if self.armed {
-            signal_group(self.pgid, libc::SIGKILL);
-            live_groups(|g| g.remove(&self.pgid));
-        }
-    }
-}
-
 /// One output stream, kept with a cap.
 #[derive(Debug)]
 pub struct Captured {
@@ -207,17 +144,16 @@ impl Program {
         })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .env("RUST_BACKTRACE", "0")
-        .process_group(0);
+        .env("RUST_BACKTRACE", "0");
+        groups::own(&mut cmd);
         for (k, v) in &spec.env {
             cmd.env(k, v);
         }
         if let Some(dir) = &spec.cwd {
             cmd.current_dir(dir);
         }
-        let mut child = cmd
-            .spawn()
-            .with_context(|| format!("starting {}", spec.bin.display()))?;
+        let mut child =
+            groups::spawn(cmd).with_context(|| format!("starting {}", spec.bin.display()))?;
         let pid = child.id().context("the program vanished as it started")?;
         if let (Some(mut pipe), Some(input)) = (child.stdin.take(), spec.stdin.clone()) {
             // Written from a task of its own: a program that never reads its
@@ -228,7 +164,7 @@ impl Program {
             });
         }
         let pgid = pid as i32;
-        live_groups(|g| g.insert(pgid));
+        groups::register(pgid);
 
         let stdout = Capture::default();
         let stderr = Capture::default();
@@ -385,12 +321,12 @@ impl Drop for Program {
             runtime.spawn(async move {
                 tokio::time::sleep(TERM_GRACE).await;
                 signal_group(pgid, libc::SIGKILL);
-                live_groups(|g| g.remove(&pgid));
+                groups::unregister(pgid);
             })
         });
         if later.is_err() {
             signal_group(pgid, libc::SIGKILL);
-            live_groups(|g| g.remove(&pgid));
+            groups::unregister(pgid);
         }
     }
 }
@@ -437,6 +373,11 @@ impl ProgramWatch {
         *self.exit.borrow()
     }
 
+    /// Waits until the program has exited.
+    pub async fn exited(&self) -> ExitStatus {
+        wait_exit(self.exit.clone()).await
+    }
+
     /// netlings stopped this program itself (it was done with it).
     pub fn ended_by_netlings(&self) -> bool {
         self.ended_by_netlings
@@ -463,7 +404,7 @@ impl ProgramWatch {
             signal_group(self.pgid, libc::SIGKILL);
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        live_groups(|g| g.remove(&self.pgid));
+        groups::unregister(self.pgid);
     }
 
     /// Waits until what the program has written so far is read: all of it

@@ -11,3 +11,4 @@ pub mod tcp;
 pub mod udp;
 pub mod ws;
 pub mod xmlrpc;
+pub mod zmq;

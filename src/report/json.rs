@@ -1,8 +1,10 @@
 //! `--format json`: the shape DESIGN.md fixes, for CI and instructors.
+//! Every exercise lists all its checks; those not run after a failure are
+//! `skipped`, so `max_points` is the same whatever the learner's progress.
 
 use serde::Serialize;
 
-use super::{ExerciseReport, Status, Summary, escape, human};
+use super::{ExerciseReport, Kind, Points, Status, Summary, escape, human};
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -19,8 +21,8 @@ struct Exercise<'a> {
     duration_ms: u128,
     build_ms: u128,
     seed: u64,
-    points: usize,
-    max_points: usize,
+    points: Points,
+    max_points: Points,
     checks: Vec<Check<'a>>,
 }
 
@@ -29,7 +31,9 @@ struct Check<'a> {
     name: &'a str,
     status: Status,
     message: String,
-    points: usize,
+    /// What it earned, and what it is worth.
+    points: Points,
+    max_points: Points,
     /// Fractional: checks often take well under a millisecond.
     duration_ms: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,7 +59,7 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
                 build_ms: r.build.as_millis(),
                 seed: r.seed,
                 points: r.points(),
-                max_points: r.checks.len(),
+                max_points: r.max_points(),
                 checks: r
                     .checks
                     .iter()
@@ -63,13 +67,17 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
                         name: &c.name,
                         status: c.status,
                         message: c.full_message(),
-                        points: usize::from(c.status == Status::Pass),
+                        points: c.earned(),
+                        max_points: c.worth,
                         duration_ms: (c.duration.as_secs_f64() * 1e6).round() / 1e3,
                         expected: c.mismatch.as_ref().map(|m| escape(&m.expected)),
                         actual: c.mismatch.as_ref().map(|m| escape(&m.actual)),
+                        // A passed check's conversation is for `--report`.
                         transcript: c
                             .transcript
                             .iter()
+                            .filter(|_| c.status != Status::Pass)
+                            .filter(|l| l.kind != Kind::Verdict)
                             .map(|l| human::transcript_line(l, false))
                             .collect(),
                         reproduce: c.reproduce.as_deref(),

@@ -1,139 +1,61 @@
-//! `--format junit`: one testsuite per exercise, one testcase per check.
+//! `--format junit`: one testsuite per exercise, one testcase per check,
+//! written by quick-junit (a maintained JUnit writer: it escapes, drops what
+//! XML cannot carry, and counts tests, failures, errors and skips).
+//!
+//! A check that failed or timed out is a `<failure>`, a fault of netlings
+//! an `<error>`; a check not run (after an earlier failure, or without a
+//! RabbitMQ broker) is `<skipped>`, so every exercise lists all its checks.
 
-use std::fmt::Write as _;
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::{ExerciseReport, Status, Summary, human};
+use super::{Check, ExerciseReport, Kind, Status, Summary, human};
 
 pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let failures: usize = reports
-        .iter()
-        .flat_map(|r| &r.checks)
-        .filter(|c| matches!(c.status, Status::Fail | Status::Timeout))
-        .count();
-    let errors: usize = reports
-        .iter()
-        .flat_map(|r| &r.checks)
-        .filter(|c| c.status == Status::Error)
-        .count();
-    let skipped: usize = reports
-        .iter()
-        .flat_map(|r| &r.checks)
-        .filter(|c| c.status == Status::Unavailable)
-        .count();
-    let tests: usize = reports.iter().map(|r| r.checks.len()).sum();
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"netlings\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{:.3}\">",
-        summary.duration_ms as f64 / 1000.0
-    );
+    let mut report = Report::new("netlings");
+    report.set_time(std::time::Duration::from_millis(
+        u64::try_from(summary.duration_ms).unwrap_or(u64::MAX),
+    ));
     for r in reports {
-        let failed = r
-            .checks
-            .iter()
-            .filter(|c| matches!(c.status, Status::Fail | Status::Timeout))
-            .count();
-        let errored = r
-            .checks
-            .iter()
-            .filter(|c| c.status == Status::Error)
-            .count();
-        let not_graded = r
-            .checks
-            .iter()
-            .filter(|c| c.status == Status::Unavailable)
-            .count();
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"{errored}\" skipped=\"{not_graded}\" time=\"{:.3}\">",
-            xml(&r.name),
-            r.checks.len(),
-            r.duration.as_secs_f64()
-        );
-        let _ = writeln!(
-            out,
-            "    <properties><property name=\"topic\" value=\"{}\"/><property name=\"questions\" value=\"{}\"/><property name=\"seed\" value=\"{}\"/></properties>",
-            xml(&r.topic),
-            xml(&r.questions.join(",")),
-            r.seed
-        );
+        let mut suite = TestSuite::new(r.name.as_str());
+        suite.set_time(r.duration);
+        suite.add_properties([
+            Property::new("topic", r.topic.as_str()),
+            Property::new("questions", r.questions.join(",")),
+            Property::new("seed", r.seed.to_string()),
+            Property::new("points", r.points().to_string()),
+            Property::new("max_points", r.max_points().to_string()),
+        ]);
         for c in &r.checks {
-            let _ = write!(
-                out,
-                "    <testcase name=\"{}\" classname=\"{}.{}\" time=\"{:.3}\"",
-                xml(&c.name),
-                xml(&r.topic),
-                xml(&r.name),
-                c.duration.as_secs_f64()
-            );
-            let body = || {
-                let mut text = c.full_message();
-                for line in &c.transcript {
-                    text.push('\n');
-                    text.push_str(&human::transcript_line(line, false));
-                }
-                xml(&text)
-            };
-            let first_line = c.message.lines().next().unwrap_or("").to_string();
-            match c.status {
-                Status::Pass => out.push_str("/>\n"),
-                Status::Fail | Status::Timeout => {
-                    let _ = writeln!(
-                        out,
-                        ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
-                        c.status.as_str(),
-                        xml(&first_line),
-                        body()
-                    );
-                }
-                Status::Error => {
-                    let _ = writeln!(
-                        out,
-                        ">\n      <error message=\"{}\">{}</error>\n    </testcase>",
-                        xml(&first_line),
-                        body()
-                    );
-                }
-                // JUnit's word for a test that could not run here.
-                Status::Unavailable => {
-                    let _ = writeln!(
-                        out,
-                        ">\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>",
-                        xml(&first_line),
-                        body()
-                    );
-                }
-            }
+            let mut case = TestCase::new(c.name.as_str(), status(c));
+            case.set_classname(format!("{}.{}", r.topic, r.name));
+            case.set_time(c.duration);
+            suite.add_test_case(case);
         }
-        out.push_str("  </testsuite>\n");
+        report.add_test_suite(suite);
     }
-    out.push_str("</testsuites>\n");
-    out
+    report.to_string().expect("JUnit XML writes to a string")
 }
 
-/// Escapes text for XML attributes and bodies; drops characters XML 1.0
-/// cannot carry at all (control bytes a garbage-speaking program produced).
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' | '\r' => out.push(ch),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
+fn status(c: &Check) -> TestCaseStatus {
+    let mut status = match c.status {
+        Status::Pass => return TestCaseStatus::success(),
+        Status::Fail | Status::Timeout => TestCaseStatus::non_success(NonSuccessKind::Failure),
+        Status::Error => TestCaseStatus::non_success(NonSuccessKind::Error),
+        // JUnit's word for a test that was not run.
+        Status::Unavailable | Status::Skipped => TestCaseStatus::skipped(),
+    };
+    let first_line = c.headline();
+    status.set_message(first_line.as_str());
+    if matches!(c.status, Status::Timeout | Status::Unavailable) {
+        status.set_type(c.status.as_str());
     }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn xml_escapes_and_drops_control_characters() {
-        assert_eq!(super::xml("a<b>&\"\u{1}"), "a&lt;b&gt;&amp;&quot;\\x01");
+    let mut text = c.full_message();
+    for line in c.transcript.iter().filter(|l| l.kind != Kind::Verdict) {
+        text.push('\n');
+        text.push_str(&human::transcript_line(line, false));
     }
+    if text != first_line.as_str() {
+        status.set_description(text);
+    }
+    status
 }

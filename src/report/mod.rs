@@ -3,13 +3,21 @@
 //! A grader returns checks; a renderer (human, json, junit) shows them and
 //! decides nothing.
 
+pub mod classroom;
+pub mod diagram;
 pub mod human;
 pub mod json;
 pub mod junit;
+mod points;
+mod wire;
+
+pub use points::Points;
 
 use std::time::Duration;
 
 use serde::Serialize;
+
+pub use wire::{Kind, Plot, PlotKind, Series, TranscriptLine, Who};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -24,6 +32,10 @@ pub enum Status {
     /// and netlings does not provide (a RabbitMQ broker) is missing. Not a
     /// failure of the learner's program, and not a pass either.
     Unavailable,
+    /// Not run: an earlier check of the exercise failed (or its program
+    /// did not compile). Listed all the same, worth nothing, so that an
+    /// exercise's maximum never depends on how far the learner got.
+    Skipped,
 }
 
 impl Status {
@@ -34,29 +46,9 @@ impl Status {
             Status::Error => "error",
             Status::Timeout => "timeout",
             Status::Unavailable => "unavailable",
+            Status::Skipped => "skipped",
         }
     }
-}
-
-/// Who spoke a transcript line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Who {
-    Netlings,
-    Program,
-    /// A message broker between them (RabbitMQ): what it sent the program.
-    Broker,
-    /// An event nobody said on the wire: connect, half-close, exit.
-    Event,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TranscriptLine {
-    pub who: Who,
-    /// Which connection (or socket) carried it, numbered from 1 per check.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conn: Option<u32>,
-    pub text: String,
 }
 
 /// Expected vs actual bytes; rendered with the first difference marked.
@@ -85,11 +77,17 @@ pub struct Check {
     pub message: String,
     pub mismatch: Option<Mismatch>,
     pub transcript: Vec<TranscriptLine>,
+    /// Timing plots: what was measured against the bounds, for checks
+    /// judged on time.
+    pub plots: Vec<Plot>,
     /// A command line the learner can run to replay the check by hand.
     pub reproduce: Option<String>,
     /// The tail of the program's stderr, when it explains the failure.
     pub program_output: Option<String>,
     pub duration: Duration,
+    /// What passing it earns (the runner's own checks, such as `compiles`,
+    /// are worth nothing: a gate, not the learner's work).
+    pub worth: Points,
 }
 
 impl Check {
@@ -100,10 +98,51 @@ impl Check {
             message: String::new(),
             mismatch: None,
             transcript: Vec::new(),
+            plots: Vec::new(),
             reproduce: None,
             program_output: None,
             duration,
+            worth: Points::ZERO,
         }
+    }
+
+    /// A check that was not run, and why.
+    pub fn skipped(name: impl Into<String>, why: impl Into<String>) -> Check {
+        Check {
+            status: Status::Skipped,
+            message: why.into(),
+            ..Check::passed(name, Duration::ZERO)
+        }
+    }
+
+    /// What this check earned: its worth if it passed, else nothing.
+    pub fn earned(&self) -> Points {
+        if self.status == Status::Pass {
+            self.worth
+        } else {
+            Points::ZERO
+        }
+    }
+
+    /// What a one-line summary shows: the message's first thought, whole -
+    /// its first line, with the lines a line ending in `:` introduces and
+    /// the indented lines that detail it (a panic's message).
+    pub fn headline(&self) -> String {
+        let mut out = String::new();
+        let mut lines = self.message.lines().skip_while(|l| l.trim().is_empty());
+        let Some(first) = lines.next() else {
+            return out;
+        };
+        out.push_str(first.trim());
+        for line in lines {
+            let detail = line.starts_with(char::is_whitespace) && !line.trim().is_empty();
+            if !(out.ends_with(':') || detail) || line.trim().is_empty() {
+                break;
+            }
+            out.push_str(if out.ends_with(':') { " " } else { ": " });
+            out.push_str(line.trim());
+        }
+        out
     }
 
     /// The message with the mismatch spelled out, as plain text.
@@ -135,15 +174,26 @@ pub struct ExerciseReport {
     pub build: Duration,
     pub checks: Vec<Check>,
     pub seed: u64,
+    /// The grade drew on the seed (a quiz does not: its verdict offers no
+    /// replay).
+    pub seeded: bool,
 }
 
 impl ExerciseReport {
-    /// The exercise's status: that of its first check that did not pass.
+    /// The exercise's status: that of its first check that did not pass
+    /// (a check skipped with none failed before it is a failure too).
     pub fn status_of(checks: &[Check]) -> Status {
         checks
             .iter()
             .map(|c| c.status)
             .find(|s| *s != Status::Pass)
+            .map(|s| {
+                if s == Status::Skipped {
+                    Status::Fail
+                } else {
+                    s
+                }
+            })
             .unwrap_or(if checks.is_empty() {
                 Status::Error
             } else {
@@ -151,11 +201,23 @@ impl ExerciseReport {
             })
     }
 
-    pub fn points(&self) -> usize {
+    /// How many of its checks passed.
+    pub fn passed(&self) -> usize {
         self.checks
             .iter()
             .filter(|c| c.status == Status::Pass)
             .count()
+    }
+
+    /// The points its passed checks earned.
+    pub fn points(&self) -> Points {
+        self.checks.iter().map(Check::earned).sum()
+    }
+
+    /// What it is worth in all: the same for a stub, a half-done program
+    /// and a solution, since every check is listed, run or not.
+    pub fn max_points(&self) -> Points {
+        self.checks.iter().map(|c| c.worth).sum()
     }
 }
 
@@ -169,7 +231,23 @@ pub struct Summary {
     pub timeout: usize,
     /// Exercises that could not be graded here (see [`Status::Unavailable`]).
     pub unavailable: usize,
+    /// Every check of every exercise, by status.
+    pub checks: CheckCounts,
+    pub points: Points,
+    pub max_points: Points,
     pub duration_ms: u128,
+}
+
+/// Checks by status; `skipped` are those not run after an earlier failure.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CheckCounts {
+    pub total: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    pub timeout: usize,
+    pub unavailable: usize,
+    pub skipped: usize,
 }
 
 impl Summary {
@@ -186,6 +264,22 @@ impl Summary {
                 Status::Error => s.error += 1,
                 Status::Timeout => s.timeout += 1,
                 Status::Unavailable => s.unavailable += 1,
+                // Never an exercise's status (see `status_of`).
+                Status::Skipped => s.fail += 1,
+            }
+            s.points = s.points + r.points();
+            s.max_points = s.max_points + r.max_points();
+            for c in &r.checks {
+                let n = &mut s.checks;
+                n.total += 1;
+                *match c.status {
+                    Status::Pass => &mut n.pass,
+                    Status::Fail => &mut n.fail,
+                    Status::Error => &mut n.error,
+                    Status::Timeout => &mut n.timeout,
+                    Status::Unavailable => &mut n.unavailable,
+                    Status::Skipped => &mut n.skipped,
+                } += 1;
             }
         }
         s
@@ -246,6 +340,23 @@ pub fn size(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_headline_is_a_whole_first_thought() {
+        let check = |message: &str| Check {
+            message: message.into(),
+            ..Check::passed("c", Duration::ZERO)
+        };
+        assert_eq!(
+            check("your program panicked before listening on 127.0.0.1:34637\n  not yet implemented: bind\nmore").headline(),
+            "your program panicked before listening on 127.0.0.1:34637: not yet implemented: bind"
+        );
+        assert_eq!(
+            check("the reply differs:\nexpected 5\n\nhint").headline(),
+            "the reply differs: expected 5"
+        );
+        assert_eq!(check("one line\nanother").headline(), "one line");
+    }
 
     #[test]
     fn escapes_like_a_literal() {

@@ -125,7 +125,7 @@ impl Watch {
                     "{} {} — {}/{} checks passed",
                     report::human::status_word(r.status),
                     r.name.bold(),
-                    r.points(),
+                    r.passed(),
                     r.checks.len()
                 );
                 if r.status != Status::Pass {

@@ -1,7 +1,7 @@
-//! A scratch checkout for tests that build and grade: the workspace's
-//! sources without `target/`, its final binaries in a target dir of its
-//! own, its compiled dependencies shared with the real one (cargo's build
-//! dir), so nothing is built twice.
+//! A scratch checkout in a temporary directory, for tests that drive
+//! netlings in a pseudo-terminal: the workspace's sources (see
+//! [`super::scratch`]), its final binaries in a target dir of its own, its
+//! compiled dependencies shared with the real one.
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use expectrl::session::OsSession;
 
+use super::scratch::{copy_sources, save, shared_target_dir};
 use super::screen::Screen;
 
 /// How long the screen may take to show something (a build is included).
@@ -27,29 +28,13 @@ impl Default for Checkout {
 impl Checkout {
     pub fn new() -> Checkout {
         let dir = tempfile::tempdir().unwrap();
-        let root = super::repo_root();
-        for file in ["Cargo.toml", "Cargo.lock", "build.rs", "exercises.toml"] {
-            std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
-        }
-        for sub in ["src", "proto", "exercises", "solutions", "tests/mutants"] {
-            super::copy_dir(&root.join(sub), &dir.path().join(sub));
-        }
-        // cargo names a workspace member's artifacts after its path relative
-        // to the workspace, the same in every scratch checkout: a version of
-        // its own keeps this checkout's bins apart in the shared build dir.
-        let manifest = dir.path().join("exercises/Cargo.toml");
-        let unique = dir
+        let name = dir
             .path()
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("x")
-            .replace(|c: char| !c.is_ascii_alphanumeric(), "");
-        let text = std::fs::read_to_string(&manifest).unwrap().replacen(
-            "version = \"0.1.0\"",
-            &format!("version = \"0.1.0-{unique}\""),
-            1,
-        );
-        std::fs::write(&manifest, text).unwrap();
+            .to_string();
+        copy_sources(dir.path(), &name);
         Checkout { dir }
     }
 
@@ -69,11 +54,7 @@ impl Checkout {
     }
 
     pub fn save(&self, topic_and_name: &str, text: &str) {
-        let path = self.path(&format!("exercises/{topic_and_name}.rs"));
-        // Write beside and rename over, as many editors do.
-        let tmp = path.with_extension("rs.swp");
-        std::fs::write(&tmp, text).unwrap();
-        std::fs::rename(&tmp, &path).unwrap();
+        save(self.dir.path(), topic_and_name, text);
     }
 
     fn vars<'a>(&self, target: &'a OsStr, shared: &'a OsStr) -> Vec<(&'a str, &'a OsStr)> {
@@ -107,15 +88,4 @@ impl Checkout {
             .unwrap();
         Screen::new(session, cols, rows)
     }
-}
-
-/// The target dir this test suite was built in (`target/debug/netlings`'s
-/// grandparent), wherever CARGO_TARGET_DIR put it: its compiled
-/// dependencies are reused.
-pub fn shared_target_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_netlings"))
-        .parent()
-        .and_then(|debug| debug.parent())
-        .expect("target/<profile>/netlings")
-        .to_path_buf()
 }

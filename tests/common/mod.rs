@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod checkout;
+pub mod scratch;
 pub mod screen;
 
 use std::path::{Path, PathBuf};
@@ -30,32 +31,15 @@ pub fn seed() -> u64 {
 /// Processes this test process started (they carry its pid in
 /// NETLINGS_OWNER) still running the executable at `exe` (Linux: /proc).
 pub fn processes_running(exe: &Path) -> Vec<u32> {
-    let marker = format!("{}={}", netlings::harness::OWNER_VAR, std::process::id());
     let Ok(exe) = exe.canonicalize() else {
         return Vec::new();
     };
-    let mut pids = Vec::new();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return pids;
-    };
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        // A zombie has no exe link; only running processes count.
-        if let Ok(target) = std::fs::read_link(format!("/proc/{pid}/exe"))
-            && target == exe
-            && std::fs::read(format!("/proc/{pid}/environ"))
-                .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == marker.as_bytes()))
-        {
-            pids.push(pid);
-        }
-    }
-    pids
+    // A zombie has no exe link; only running processes count.
+    netlings::harness::groups::marked(std::process::id())
+        .into_iter()
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|t| t == exe))
+        .map(|pid| pid as u32)
+        .collect()
 }
 
 /// A scratch copy of the curriculum (exercises.toml, exercises/ and

@@ -5,8 +5,11 @@
 //! Every name a grade uses starts with a prefix unique to the run
 //! (`netlings.<exercise>.<pid>.<random>`), so grades running at once - and
 //! two learners on one broker - never meet; and everything declared under
-//! it, by netlings or by the program, is deleted when the grade ends.
+//! it, by netlings or by the program, is deleted when the grade ends - or,
+//! when netlings was killed with SIGKILL, by the next grade in the same
+//! checkout ([`journal`]).
 
+pub mod journal;
 pub mod proxy;
 pub mod record;
 pub mod wire;
@@ -57,19 +60,37 @@ pub struct Declared {
     prefix: String,
     exchanges: BTreeSet<String>,
     queues: BTreeSet<String>,
+    /// The grade's list on disk ([`journal`]), for a sweep after SIGKILL.
+    journal: Option<std::path::PathBuf>,
 }
 
 impl Declared {
     pub fn note_exchange(&mut self, name: &str) {
         if !self.prefix.is_empty() && name.contains(&self.prefix) {
-            self.exchanges.insert(name.to_string());
+            self.add_exchange(name);
         }
     }
 
     pub fn note_queue(&mut self, name: &str) {
         if (!self.prefix.is_empty() && name.contains(&self.prefix)) || name.starts_with("amq.gen-")
         {
-            self.queues.insert(name.to_string());
+            self.add_queue(name);
+        }
+    }
+
+    fn add_exchange(&mut self, name: &str) {
+        if self.exchanges.insert(name.to_string())
+            && let Some(journal) = &self.journal
+        {
+            journal::append(journal, "exchange", name);
+        }
+    }
+
+    fn add_queue(&mut self, name: &str) {
+        if self.queues.insert(name.to_string())
+            && let Some(journal) = &self.journal
+        {
+            journal::append(journal, "queue", name);
         }
     }
 }
@@ -130,11 +151,16 @@ impl Broker {
             std::process::id(),
             crate::harness::Rng::new(crate::harness::Rng::fresh_seed()).word(6)
         );
+        journal::sweep(&g.root, &url).await;
         let declared = Arc::new(Mutex::new(Declared {
             prefix: prefix.clone(),
+            journal: Some(journal::dir(&g.root).join(&prefix)),
             ..Declared::default()
         }));
-        g.on_finish(delete_declared(url, declared.clone()));
+        let declared_too = declared.clone();
+        g.on_finish(async move {
+            delete_declared(url, declared_too).await;
+        });
         Ok(Broker {
             channel,
             _connection: connection,
@@ -173,7 +199,7 @@ impl Broker {
     /// exercise asks the program to: the program's own declaration of it
     /// then succeeds only with the same arguments.
     pub async fn declare_exchange(&self, name: &str, kind: &str) -> Result<(), Failure> {
-        lock(&self.declared).exchanges.insert(name.to_string());
+        lock(&self.declared).add_exchange(name);
         self.said(format!(
             "exchange.declare exchange={name} type={kind} durable=true"
         ));
@@ -201,7 +227,7 @@ impl Broker {
     /// `exchange` with `key`: it receives what the program publishes.
     pub async fn own_queue(&self, exchange: &str, key: &str) -> Result<String, Failure> {
         let name = self.name("netlings-queue");
-        lock(&self.declared).queues.insert(name.clone());
+        lock(&self.declared).add_queue(&name);
         let err = |e: lapin::Error| Failure::error(format!("netlings' own queue: {e}"));
         self.said(format!("queue.declare queue={name} exclusive=true"));
         self.channel
@@ -321,17 +347,18 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Deletes what the grade declared, on a connection of its own (the
-/// grade's may be gone).
-async fn delete_declared(url: String, declared: Arc<Mutex<Declared>>) {
-    let (exchanges, queues) = {
+/// grade's may be gone), then its list on disk. Returns whether the broker
+/// could be asked.
+async fn delete_declared(url: String, declared: Arc<Mutex<Declared>>) -> bool {
+    let (exchanges, queues, journal) = {
         let d = lock(&declared);
-        (d.exchanges.clone(), d.queues.clone())
+        (d.exchanges.clone(), d.queues.clone(), d.journal.clone())
     };
     if exchanges.is_empty() && queues.is_empty() {
-        return;
+        return true;
     }
     let Ok(connection) = Connection::connect(&url, ConnectionProperties::default()).await else {
-        return;
+        return false;
     };
     for queue in &queues {
         // One channel each: deleting a queue that is already gone (an
@@ -350,6 +377,10 @@ async fn delete_declared(url: String, declared: Arc<Mutex<Declared>>) {
         }
     }
     let _ = connection.close(200, "OK".into()).await;
+    if let Some(journal) = journal {
+        let _ = std::fs::remove_file(journal);
+    }
+    true
 }
 
 /// Percent-encodes what a URL's user, password or vhost cannot hold as is.
