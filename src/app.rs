@@ -51,6 +51,9 @@ impl App {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
         let catalog = Catalog::parse(Path::new(Catalog::FILE), &text)?;
+        catalog.check_folders(Path::new(Catalog::FILE), &text, |rel| {
+            ws.root.join(rel).exists()
+        })?;
         if check_graders {
             catalog.check_graders(Path::new(Catalog::FILE), &text, |g| {
                 g == QUIZ_GRADER || graders::lookup(g).is_some()
@@ -91,10 +94,28 @@ impl App {
         Ok(news)
     }
 
-    /// Marks done, and saves, every exercise that passed.
+    /// Keeps the done marks to what passes now: marks every exercise that
+    /// passed, unmarks every one that failed (one that could not be graded
+    /// here keeps its mark), and saves if that is news. `n`, `list` and the
+    /// list view all read these marks, so they agree.
     pub fn record(&self, state: &mut State, reports: &[ExerciseReport]) -> Result<bool> {
-        let passed = reports.iter().filter(|r| r.status == Status::Pass);
-        self.mark_done(state, passed.map(|r| r.name.as_str()))
+        let before = state.done.clone();
+        for r in reports {
+            match r.status {
+                Status::Pass => {
+                    state.done.insert(r.name.clone());
+                }
+                Status::Unavailable | Status::Skipped => {}
+                Status::Fail | Status::Error | Status::Timeout => {
+                    state.done.remove(&r.name);
+                }
+            }
+        }
+        let news = state.done != before;
+        if news {
+            self.save_state(state)?;
+        }
+        Ok(news)
     }
 
     /// Puts an exercise's original stub back, with the other files the

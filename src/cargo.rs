@@ -125,15 +125,104 @@ pub async fn build_package(
     run_cargo(root, package, bins, show, progress, None).await
 }
 
-/// Lines of cargo's `-vv` chatter that the learner does not need.
-fn verbose_noise(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with("Fresh ")
-        || t.starts_with("Running `")
-        || t.starts_with("Dirty ")
-        || t.starts_with("[")
-        || t.starts_with("process didn't exit successfully: `")
-        || t == "Caused by:"
+/// What a line of cargo's stderr is to the learner.
+#[derive(Debug, PartialEq, Eq)]
+enum StderrLine {
+    /// Progress ("Compiling tokio v1.48.0"): one status line, replaced by
+    /// the next.
+    Progress,
+    /// Chatter of `-vv` (the fast path's recording) and of dependencies:
+    /// the commands cargo runs, build scripts' output, warnings counted in
+    /// crates that are not the learner's.
+    Noise,
+    /// What the learner should read (cargo's own errors).
+    Say,
+}
+
+/// Sorts cargo's stderr line by line; a command that cargo prints over
+/// several lines (a package description with line breaks in its
+/// environment) is noise to its closing backtick.
+#[derive(Default)]
+struct StderrSorter {
+    in_command: bool,
+}
+
+impl StderrSorter {
+    fn sort(&mut self, line: &str) -> StderrLine {
+        // cargo colours its words when it writes to a terminal.
+        let line = &crate::screen::plain(line);
+        if self.in_command {
+            self.in_command = !line.trim_end().ends_with('`');
+            return StderrLine::Noise;
+        }
+        let t = line.trim_start();
+        let word = t.split_whitespace().next().unwrap_or("");
+        if t.starts_with("Running `") {
+            self.in_command = !t.trim_end().ends_with('`');
+            return StderrLine::Noise;
+        }
+        const PROGRESS: &[&str] = &[
+            "Compiling",
+            "Checking",
+            "Building",
+            "Blocking",
+            "Downloading",
+            "Downloaded",
+            "Updating",
+            "Locking",
+            "Adding",
+            "Fetching",
+        ];
+        const NOISE: &[&str] = &["Fresh", "Dirty", "Finished"];
+        if PROGRESS.contains(&word) {
+            StderrLine::Progress
+        } else if NOISE.contains(&word)
+            || t.starts_with('[')
+            || t.starts_with("process didn't exit successfully: `")
+            || t == "Caused by:"
+            || t.trim().is_empty()
+            // "warning: `errno` (lib) generated 1 warning": the warnings
+            // themselves are shown (the learner's) or dropped (others').
+            || (t.starts_with("warning: `") && t.contains(" generated "))
+            || t.starts_with("warning: build failed, waiting for other jobs")
+        {
+            StderrLine::Noise
+        } else {
+            StderrLine::Say
+        }
+    }
+}
+
+/// cargo's progress, shown on one line of a terminal that is rewritten
+/// (nothing at all when stderr is not a terminal).
+struct StatusLine {
+    tty: bool,
+    shown: bool,
+}
+
+impl StatusLine {
+    fn new() -> StatusLine {
+        use std::io::IsTerminal;
+        StatusLine {
+            tty: std::io::stderr().is_terminal(),
+            shown: false,
+        }
+    }
+
+    fn set(&mut self, text: &str) {
+        if self.tty {
+            let (cols, _) = crate::terminal::size();
+            let text: String = text.chars().take(cols.saturating_sub(1)).collect();
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{text}");
+            self.shown = true;
+        }
+    }
+
+    fn clear(&mut self) {
+        if std::mem::take(&mut self.shown) {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
 }
 
 /// Builds with cargo, then makes sure every binary is of this checkout's
@@ -229,11 +318,15 @@ async fn run_cargo_once(
     let live = matches!(show, Show::Live { .. });
     let record_root = root.to_path_buf();
     let record_bin = record_for.map(str::to_string);
+    let status_line = std::sync::Arc::new(std::sync::Mutex::new(StatusLine::new()));
+    let status_of_stderr = status_line.clone();
     let stderr_reader = child.stderr.take().map(|err| {
         tokio::spawn(async move {
             let mut text = String::new();
             let mut record = None;
             let mut lines = BufReader::new(err).lines();
+            let mut sorter = StderrSorter::default();
+            let status = status_of_stderr;
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(bin) = &record_bin
                     && record.is_none()
@@ -241,18 +334,30 @@ async fn run_cargo_once(
                 {
                     record = Some(r);
                 }
-                if record_bin.is_some() && verbose_noise(&line) {
-                    continue;
+                match sorter.sort(&line) {
+                    StderrLine::Noise => {}
+                    StderrLine::Progress => {
+                        if live {
+                            status
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .set(line.trim());
+                        }
+                        if let Some(progress) = &progress {
+                            let _ = progress.send(line.trim().to_string());
+                        }
+                    }
+                    StderrLine::Say => {
+                        if live {
+                            status.lock().unwrap_or_else(|e| e.into_inner()).clear();
+                            let _ = writeln!(std::io::stderr().lock(), "{line}");
+                        }
+                        text.push_str(&line);
+                        text.push('\n');
+                    }
                 }
-                if live {
-                    let _ = writeln!(std::io::stderr().lock(), "{line}");
-                }
-                if let Some(progress) = &progress {
-                    let _ = progress.send(line.trim().to_string());
-                }
-                text.push_str(&line);
-                text.push('\n');
             }
+            status.lock().unwrap_or_else(|e| e.into_inner()).clear();
             (text, record)
         })
     });
@@ -282,6 +387,10 @@ async fn run_cargo_once(
                     continue;
                 };
                 if let Show::Live { .. } = show {
+                    status_line
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .clear();
                     let _ = std::io::stderr().lock().write_all(rendered.as_bytes());
                 }
                 if diag.level.starts_with("error") {
@@ -334,4 +443,55 @@ async fn run_cargo_once(
         }
     }
     Ok(build)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_chatter_is_sorted_from_what_the_learner_reads() {
+        let mut sorter = StderrSorter::default();
+        let lines = [
+            ("   Compiling tokio v1.54.1", StderrLine::Progress),
+            (
+                "\x1b[1m\x1b[92m    Blocking\x1b[0m waiting for file lock on build directory",
+                StderrLine::Progress,
+            ),
+            (
+                "\x1b[1m\x1b[92m       Fresh\x1b[0m unicode-ident v1.0.27",
+                StderrLine::Noise,
+            ),
+            ("       Fresh libc v0.2.191", StderrLine::Noise),
+            // A command over three lines: a description with line breaks.
+            (
+                "     Running `CARGO_PKG_DESCRIPTION='A runtime for",
+                StderrLine::Noise,
+            ),
+            ("backed applications.", StderrLine::Noise),
+            (
+                "' rustc --crate-name tokio --cap-lints warn`",
+                StderrLine::Noise,
+            ),
+            (
+                "[errno 0.3.15] cargo:rerun-if-changed=build.rs",
+                StderrLine::Noise,
+            ),
+            (
+                "warning: `errno` (lib) generated 1 warning",
+                StderrLine::Noise,
+            ),
+            (
+                "error: failed to parse manifest at `/x/Cargo.toml`",
+                StderrLine::Say,
+            ),
+            (
+                "    Finished `dev` profile [unoptimized] target(s) in 0.8s",
+                StderrLine::Noise,
+            ),
+        ];
+        for (line, expected) in lines {
+            assert_eq!(sorter.sort(line), expected, "{line}");
+        }
+    }
 }

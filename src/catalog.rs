@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+mod checks;
+
 /// What a learner's program is, seen from the grader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -362,36 +364,6 @@ impl Catalog {
         })
     }
 
-    /// Checks every exercise names a grader netlings has, reporting the line of
-    /// the first that does not. Separate from parsing so the catalog stays data.
-    pub fn check_graders(
-        &self,
-        path: &Path,
-        text: &str,
-        known: impl Fn(&str) -> bool,
-    ) -> Result<(), CatalogError> {
-        for e in &self.exercises {
-            if !known(&e.grader) {
-                let offset = text
-                    .find(&format!("\"{}\"", e.grader))
-                    .or_else(|| text.find(&format!("\"{}\"", e.name)))
-                    .unwrap_or(0);
-                let (line, column) = line_col(text, offset);
-                return Err(CatalogError {
-                    path: path.to_path_buf(),
-                    line,
-                    column,
-                    message: format!(
-                        "exercise `{}` uses grader `{}`, which netlings does not have \
-                         (a grader is src/graders/{}.rs, registered by `cargo run -q -- dev sync`)",
-                        e.name, e.grader, e.grader
-                    ),
-                });
-            }
-        }
-        Ok(())
-    }
-
     pub fn exercise(&self, name: &str) -> Option<&Exercise> {
         self.exercises.iter().find(|e| e.name == name)
     }
@@ -406,6 +378,30 @@ impl Catalog {
 
     pub fn topic(&self, id: &str) -> Option<&Topic> {
         self.topics.iter().find(|t| t.id == id)
+    }
+
+    /// Where a topic stands in the curriculum (topics are listed in this
+    /// order, each with its exercises).
+    pub fn topic_index(&self, id: &str) -> usize {
+        self.topics
+            .iter()
+            .position(|t| t.id == id)
+            .unwrap_or(self.topics.len())
+    }
+
+    /// Whether a topic has hands-on exercises yet, not only quizzes.
+    pub fn has_programs(&self, topic: &str) -> bool {
+        self.exercises
+            .iter()
+            .any(|e| e.topic == topic && !e.is_quiz())
+    }
+
+    /// Exercise indices grouped by topic, in the topics' order, each
+    /// topic's exercises in learning order: how lists show them.
+    pub fn by_topic(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.exercises.len()).collect();
+        order.sort_by_key(|&i| (self.topic_index(&self.exercises[i].topic), i));
+        order
     }
 
     /// Closest exercise names to a mistyped one, for "did you mean".
@@ -451,7 +447,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
-    const GOOD: &str = r#"
+    pub(super) const GOOD: &str = r#"
 [[topic]]
 id = "01_sockets"
 title = "Sockets"
@@ -469,7 +465,7 @@ kind = "server"
 hint = "loop"
 "#;
 
-    fn parse(text: &str) -> Result<Catalog, CatalogError> {
+    pub(super) fn parse(text: &str) -> Result<Catalog, CatalogError> {
         Catalog::parse(Path::new("exercises.toml"), text)
     }
 

@@ -17,6 +17,7 @@ use crate::catalog::{Exercise, question_label};
 use crate::grade::{self, Options, Which};
 use crate::harness::Rng;
 use crate::report::{self, Status, Summary};
+use crate::watch::list::topic_heading;
 use crate::workspace::Workspace;
 
 /// How `verify` shows its reports.
@@ -32,30 +33,27 @@ pub enum Format {
 pub fn list(app: &App) -> Result<ExitCode> {
     let state = app.state()?;
     let current = state.current_or_first_pending(&app.catalog).to_string();
-    let mut topic = "";
-    for e in &app.catalog.exercises {
-        if e.topic != topic {
-            topic = &e.topic;
-            let title = app.catalog.topic(topic).map_or("", |t| t.title.as_str());
-            crate::outln!("\n{} {}", topic.bold(), title.dimmed());
+    for topic in &app.catalog.topics {
+        crate::outln!("\n{}", topic_heading(&app.catalog, &topic.id));
+        for e in app.catalog.exercises.iter().filter(|e| e.topic == topic.id) {
+            let mark = if e.name == current { "→" } else { " " };
+            let status = if state.done.contains(&e.name) {
+                "done".green().to_string()
+            } else {
+                "pending".yellow().to_string()
+            };
+            let questions: Vec<String> = e.questions.iter().map(|q| question_label(q)).collect();
+            crate::outln!(
+                "{mark} {:<26} {:<9} {:<8} {}",
+                e.name,
+                questions.join(","),
+                status,
+                e.summary.dimmed()
+            );
         }
-        let mark = if e.name == current { "→" } else { " " };
-        let status = if state.done.contains(&e.name) {
-            "done".green().to_string()
-        } else {
-            "pending".yellow().to_string()
-        };
-        let questions: Vec<String> = e.questions.iter().map(|q| question_label(q)).collect();
-        crate::outln!(
-            "{mark} {:<26} {:<9} {:<8} {}",
-            e.name,
-            questions.join(","),
-            status,
-            e.summary.dimmed()
-        );
     }
     crate::outln!(
-        "\n{}/{} done. The arrow marks the current exercise: `netlings run` grades it.",
+        "\n{}/{} done (passing now). The arrow marks the current exercise: `netlings run` grades it.",
         state.done.len(),
         app.catalog.exercises.len()
     );
@@ -106,7 +104,8 @@ pub async fn run(
             Some(exercise.name.clone())
         };
     }
-    let saved = app.mark_done(&mut state, passed.then_some(exercise.name.as_str()))?;
+    // Done marks follow what passes now: a pass marks, a failure unmarks.
+    let saved = app.record(&mut state, std::slice::from_ref(&report))?;
     if name.is_none() && !saved {
         app.save_state(&state)?;
     }

@@ -191,11 +191,15 @@ fn compile_check(build: &Build, bin: &str, show: Show, took: Duration) -> Check 
     }
     let message = match (build.errors.get(bin), show) {
         (Some(_), Show::Live { .. }) => {
-            "your code does not compile: cargo's errors are above".to_string()
+            format!(
+                "your code does not compile: cargo's errors are above.\n{}",
+                reset_hint(bin)
+            )
         }
         (Some(errors), Show::Quiet) => format!(
-            "your code does not compile:\n{}",
-            strip_ansi(errors).trim_end()
+            "your code does not compile:\n{}\n{}",
+            strip_ansi(errors).trim_end(),
+            reset_hint(bin)
         ),
         (None, _) => format!(
             "cargo could not build `{bin}`:\n{}",
@@ -213,6 +217,29 @@ fn compile_check(build: &Build, bin: &str, show: Show, took: Duration) -> Check 
     }
 }
 
+/// The way back from a stub the learner cannot repair.
+fn reset_hint(bin: &str) -> String {
+    let name = bin.strip_suffix("_sol").unwrap_or(bin);
+    format!(
+        "(Lost in it? `netlings reset {name}` puts the original stub back; yours is kept as a backup.)"
+    )
+}
+
+/// The report of an exercise whose file is gone: nothing to build.
+fn missing_stub(exercise: &Exercise, seed: u64) -> ExerciseReport {
+    let rel = Workspace::exercise_rel(exercise);
+    let check = Check {
+        status: Status::Fail,
+        message: format!(
+            "{} is missing (moved or deleted?). `netlings reset {}` puts the original stub back.",
+            rel.display(),
+            exercise.name
+        ),
+        ..Check::passed(COMPILES, Duration::ZERO)
+    };
+    report(exercise, vec![check], Duration::ZERO, seed)
+}
+
 /// Builds every exercise in one cargo call, then grades them `jobs` at a
 /// time; reports come back in the order given.
 pub async fn build_and_grade(
@@ -225,11 +252,22 @@ pub async fn build_and_grade(
         .iter()
         .map(|e| bin_name(e, options.which))
         .collect();
+    // A learner's stub that is gone is reported as such, and left out of
+    // the build (cargo would fail every bin for want of one file).
+    let missing: Vec<bool> = exercises
+        .iter()
+        .map(|e| {
+            options.which == Which::Exercise
+                && !e.is_quiz()
+                && !root.join(Workspace::exercise_rel(e)).exists()
+        })
+        .collect();
     let programs: Vec<String> = exercises
         .iter()
         .zip(&bins)
-        .filter(|(e, _)| !e.is_quiz())
-        .map(|(_, b)| b.clone())
+        .zip(&missing)
+        .filter(|((e, _), gone)| !e.is_quiz() && !**gone)
+        .map(|((_, b), _)| b.clone())
         .collect();
     // Quizzes need no build; a run of quizzes alone never calls cargo.
     let build = if programs.is_empty() {
@@ -258,12 +296,20 @@ pub async fn build_and_grade(
     // mode, a newer save) cancels every grade it started.
     let mut tasks = tokio::task::JoinSet::new();
     for (index, (exercise, bin)) in exercises.iter().zip(bins).enumerate() {
+        let gone = missing[index];
         let exercise = exercise.clone();
         let build = build.clone();
         let permits = permits.clone();
         let root = root.to_path_buf();
         let options = options.clone();
         tasks.spawn(async move {
+            if gone {
+                let graded = missing_stub(&exercise, options.seed);
+                if let Some(tx) = &options.reports {
+                    let _ = tx.send(graded.clone());
+                }
+                return (index, graded);
+            }
             if exercise.is_quiz() {
                 let graded = grade_quiz(&exercise, &root, options.which, options.seed);
                 if let Some(tx) = &options.reports {
@@ -371,18 +417,24 @@ fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Vec<Check> {
             )];
         }
     };
+    // A missing or damaged answer file is the learner's to fix, and the
+    // message says how: the line, what is wrong, and `netlings reset`.
     let answers = match which {
         Which::Solution => Ok(key.as_answers(&shipped)),
         Which::Exercise => match std::fs::read(ws.exercise_path(exercise)) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(crate::quiz::missing_file(
+                &rel.display().to_string(),
+                &exercise.name,
+            )),
             Err(e) => Err(format!("cannot read {}: {e}", rel.display())),
             Ok(bytes) => match String::from_utf8(bytes) {
-                Err(_) => Err(format!("{} is not UTF-8 text", rel.display())),
-                Ok(text) => Quiz::parse(&rel, &text).map_err(|e| {
-                    format!(
-                        "{e}\nFix that line (or `netlings reset {}` for a fresh answer file).",
-                        exercise.name
-                    )
-                }),
+                Err(_) => Err(format!(
+                    "{} is not UTF-8 text. `netlings reset {}` puts a fresh answer file back (yours is kept as a backup).",
+                    rel.display(),
+                    exercise.name
+                )),
+                Ok(text) => Quiz::parse(&rel, &text)
+                    .map_err(|e| crate::quiz::damaged_file(&e, &exercise.name)),
             },
         },
     };
@@ -405,8 +457,28 @@ fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Vec<Check> {
     };
     let mut checks = vec![Check::passed(ANSWER_FILE_READS, Duration::ZERO)];
     checks.extend(key.items.iter().enumerate().map(|(n, k)| {
-        let (status, message) = match quiz.item(&k.id) {
-            None => (Status::Fail, "unanswered: the item is missing from your answer file".to_string()),
+        let item = quiz.item(&k.id);
+        let changed = item.zip(shipped.item(&k.id)).is_some_and(|(mine, asked)| {
+            mine.kind != asked.kind || mine.options.len() != asked.options.len()
+        });
+        let (status, message) = match item {
+            None => (
+                Status::Fail,
+                format!(
+                    "the item is not in {} any more (renamed or deleted?): put it back, or `netlings reset {}` for a fresh answer file (yours is kept as a backup)",
+                    rel.display(),
+                    exercise.name
+                ),
+            ),
+            Some(item) if changed => (
+                Status::Fail,
+                format!(
+                    "this item (line {} of {}) is not the one netlings asks any more: its kind or options were changed; put it back, or `netlings reset {}` for a fresh answer file (yours is kept as a backup)",
+                    item.answer_line,
+                    rel.display(),
+                    exercise.name
+                ),
+            ),
             Some(item) => match crate::quiz::judge(&item.answer, k) {
                 Verdict::Correct => (Status::Pass, String::new()),
                 Verdict::Unanswered => (

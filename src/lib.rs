@@ -5,6 +5,12 @@
 //! owns their processes; [`peers`] speak the protocols; [`graders`] decide
 //! what is judged; [`report`] shows it; [`cli`] dispatches to [`commands`],
 //! [`cards`], [`watch`] and [`dev`], which work on an [`app::App`].
+//!
+//! netlings runs on Unix (Linux, macOS): it starts learners' programs in
+//! process groups and signals them. On Windows this library is empty and
+//! the binary only says to use WSL; what is Linux-only beyond that (reading
+//! `/proc`) sits behind `cfg(target_os = "linux")` with a fallback.
+#![cfg(unix)]
 
 /// `print!` to stdout that ignores a closed pipe (`netlings list | head`):
 /// the output is not wanted any more, which is no reason to panic.
@@ -45,6 +51,7 @@ pub mod peers;
 pub mod provenance;
 pub mod quiz;
 pub mod report;
+pub mod screen;
 pub mod state;
 pub mod terminal;
 pub mod watch;

@@ -21,7 +21,8 @@ pub struct State {
     /// The exercise `run`, `hint` and `watch` work on when none is named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
-    /// Exercises that have passed at least once.
+    /// Exercises that pass: marked when one passes, unmarked when a later
+    /// grade fails it.
     #[serde(default)]
     pub done: BTreeSet<String>,
 }

@@ -13,17 +13,15 @@
 //! processes in /proc), with a deadline.
 
 mod common;
-#[path = "common/scratch.rs"]
-mod scratch;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use common::scratch::Scratch;
 use expectrl::Expect;
 use netlings::harness::groups::marked;
-use scratch::Scratch;
 
 /// How long a build and the start of a grade may take on a loaded machine.
 const PATIENCE: Duration = Duration::from_secs(240);

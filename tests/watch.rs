@@ -4,103 +4,16 @@
 
 mod common;
 
+use common::checkout::{Checkout, SCREEN};
 use common::wait_for;
 
-use std::ffi::OsStr;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use expectrl::session::OsSession;
 use expectrl::{ControlCode, Expect};
 
-/// How long the screen may take to show something (a build is included).
-const SCREEN: Duration = Duration::from_secs(60);
 /// Check-all: every exercise built (its own bins in this checkout) and graded.
 const CHECK_ALL: Duration = Duration::from_secs(300);
-
-/// A scratch checkout: the workspace's sources without `target/`. Final
-/// binaries go to its own target dir; compiled dependencies are shared with
-/// the real one (cargo's build-dir), so nothing is built twice.
-struct Checkout {
-    dir: tempfile::TempDir,
-}
-
-impl Checkout {
-    fn new() -> Checkout {
-        let dir = tempfile::tempdir().unwrap();
-        let root = common::repo_root();
-        for file in ["Cargo.toml", "Cargo.lock", "build.rs", "exercises.toml"] {
-            std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
-        }
-        for sub in ["src", "proto", "exercises", "solutions", "tests/mutants"] {
-            common::copy_dir(&root.join(sub), &dir.path().join(sub));
-        }
-        // cargo names a workspace member's artifacts after its path relative
-        // to the workspace, the same in every scratch checkout: a version of
-        // its own keeps this checkout's bins apart in the shared build dir.
-        let manifest = dir.path().join("exercises/Cargo.toml");
-        let unique = dir
-            .path()
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("x")
-            .replace(|c: char| !c.is_ascii_alphanumeric(), "");
-        let text = std::fs::read_to_string(&manifest).unwrap().replacen(
-            "version = \"0.1.0\"",
-            &format!("version = \"0.1.0-{unique}\""),
-            1,
-        );
-        std::fs::write(&manifest, text).unwrap();
-        Checkout { dir }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn state(&self) -> String {
-        std::fs::read_to_string(self.path(".netlings-state.toml")).unwrap_or_default()
-    }
-
-    /// Saves the reference solution over the learner's file.
-    fn solve(&self, topic_and_name: &str) {
-        let solution =
-            std::fs::read_to_string(self.path(&format!("solutions/{topic_and_name}.rs"))).unwrap();
-        self.save(topic_and_name, &solution);
-    }
-
-    fn save(&self, topic_and_name: &str, text: &str) {
-        let path = self.path(&format!("exercises/{topic_and_name}.rs"));
-        // Write beside and rename over, as many editors do.
-        let tmp = path.with_extension("rs.swp");
-        std::fs::write(&tmp, text).unwrap();
-        std::fs::rename(&tmp, &path).unwrap();
-    }
-
-    /// netlings in a pseudo-terminal of 120 × 60, in this checkout.
-    fn netlings(&self, args: &[&str], env: &[(&str, &str)]) -> OsSession {
-        let target = self.path("target");
-        let shared = shared_target_dir();
-        let mut vars: Vec<(&str, &OsStr)> = vec![
-            ("NETLINGS_HYPERLINKS", OsStr::new("0")),
-            ("CARGO_TARGET_DIR", target.as_os_str()),
-            ("CARGO_BUILD_BUILD_DIR", shared.as_os_str()),
-        ];
-        vars.extend(env.iter().map(|(k, v)| (*k, OsStr::new(*v))));
-        common::netlings_pty(self.dir.path(), args, &vars, SCREEN)
-    }
-}
-
-/// The target dir this test suite was built in (`target/debug/netlings`'s
-/// grandparent), wherever CARGO_TARGET_DIR put it: its compiled
-/// dependencies are reused.
-fn shared_target_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_netlings"))
-        .parent()
-        .and_then(|debug| debug.parent())
-        .expect("target/<profile>/netlings")
-        .to_path_buf()
-}
 
 fn quit(session: &mut OsSession) -> String {
     session.send("q").unwrap();
@@ -212,7 +125,7 @@ fn keys_hint_list_reset_and_quit() {
 
     // n before the exercise passes: it says why it stays.
     s.send("n").unwrap();
-    wait_for(&mut s, "has not passed yet");
+    wait_for(&mut s, "does not pass yet");
 
     s.send("h").unwrap();
     wait_for(&mut s, "hint:");
@@ -290,7 +203,7 @@ fn check_all_grades_every_exercise_with_live_progress() {
     // Building and grading the whole curriculum from a fresh checkout takes
     // far longer than one screen: its own, growing, patience.
     s.set_expect_timeout(Some(CHECK_ALL));
-    wait_for(&mut s, "Press any key to go back");
+    wait_for(&mut s, "any other key goes back");
     s.set_expect_timeout(Some(SCREEN));
     assert!(
         checkout.state().contains("udp_kv_server"),

@@ -189,7 +189,14 @@ fn not_ready(program: &Program, addr: SocketAddr, proto: &str, waited: Duration)
 }
 
 /// Local addresses of the sockets the program (and its children) have bound:
-/// TCP sockets that listen, or UDP sockets. Linux only; empty elsewhere.
+/// TCP sockets that listen, or UDP sockets. Linux only (read from /proc);
+/// empty elsewhere, where a failure says less about where it listened.
+#[cfg(not(target_os = "linux"))]
+pub fn listening_sockets(_pid: u32, _udp: bool) -> Vec<SocketAddr> {
+    Vec::new()
+}
+
+#[cfg(target_os = "linux")]
 pub fn listening_sockets(pid: u32, udp: bool) -> Vec<SocketAddr> {
     let inodes = socket_inodes_of_group(pid);
     if inodes.is_empty() {
@@ -223,6 +230,7 @@ pub fn listening_sockets(pid: u32, udp: bool) -> Vec<SocketAddr> {
 }
 
 /// Socket inodes held by every process in the program's process group.
+#[cfg(target_os = "linux")]
 fn socket_inodes_of_group(pgid: u32) -> Vec<String> {
     let mut inodes = Vec::new();
     let Ok(procs) = std::fs::read_dir("/proc") else {
@@ -262,6 +270,7 @@ fn socket_inodes_of_group(pgid: u32) -> Vec<String> {
 }
 
 /// "0100007F:1F90" -> 127.0.0.1:8080 (IPv4 and IPv6 forms of /proc/net).
+#[cfg(any(target_os = "linux", test))]
 fn parse_proc_addr(text: &str) -> Option<SocketAddr> {
     let (ip_hex, port_hex) = text.split_once(':')?;
     let port = u16::from_str_radix(port_hex, 16).ok()?;
@@ -300,6 +309,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_os = "linux")]
     fn finds_our_own_listener() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap();

@@ -3,7 +3,6 @@
 //! answer in the learner's answer file, so the file and the terminal are
 //! two ways to the same grade.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -12,7 +11,21 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::{Answer, AnswerKey, Item, ItemKind, KeyItem, Quiz, Verdict, judge, letter};
-use crate::terminal;
+use crate::screen::{Frame, Scroll};
+use crate::terminal::{self, Input};
+
+/// Shows `frame` and waits for a key, drawing it again whenever the
+/// terminal is resized. `None` when input has ended.
+async fn next_key(inputs: &mut UnboundedReceiver<Input>, frame: &Frame) -> Option<KeyEvent> {
+    let mut scroll = Scroll::default();
+    loop {
+        terminal::show(frame, &mut scroll);
+        match inputs.recv().await? {
+            Input::Key(key) => return Some(key),
+            Input::Resize => {}
+        }
+    }
+}
 
 /// What the learner did with one item.
 enum Response {
@@ -88,7 +101,7 @@ pub async fn ask(
     heading: &str,
     quiz: &Quiz,
     key: &AnswerKey,
-    keys: &mut UnboundedReceiver<KeyEvent>,
+    keys: &mut UnboundedReceiver<Input>,
 ) -> Result<(usize, usize)> {
     let total = key.items.len();
     let mut right = key
@@ -126,8 +139,8 @@ pub async fn ask(
         if verdict == Verdict::Correct {
             right += 1;
         }
-        terminal::draw(&feedback(heading, &position, item, k, &answer, &verdict));
-        match keys.recv().await {
+        let shown = feedback(heading, &position, item, k, &answer, &verdict);
+        match next_key(keys, &shown).await {
             Some(key) if is_stop(&key) => break,
             None => break,
             _ => {}
@@ -147,14 +160,14 @@ async fn ask_item(
     heading: &str,
     position: &str,
     item: &Item,
-    keys: &mut UnboundedReceiver<KeyEvent>,
+    keys: &mut UnboundedReceiver<Input>,
 ) -> Result<Response> {
     let mut cursor = 0usize;
     let mut chosen: Vec<bool> = vec![false; item.options.len().max(2)];
     let mut text = String::new();
     loop {
-        terminal::draw(&screen(heading, position, item, cursor, &chosen, &text));
-        let Some(key) = keys.recv().await else {
+        let shown = screen(heading, position, item, cursor, &chosen, &text);
+        let Some(key) = next_key(keys, &shown).await else {
             return Ok(Response::Stop);
         };
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
@@ -230,18 +243,13 @@ fn screen(
     cursor: usize,
     chosen: &[bool],
     text: &str,
-) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{}\n{}\n", heading.bold(), position.dimmed());
-    let _ = writeln!(out, "{}\n", item.prompt);
-    match item.kind {
+) -> Frame {
+    let mut body: Vec<String> = item.prompt.lines().map(str::to_string).collect();
+    body.push(String::new());
+    let help = match item.kind {
         ItemKind::Short => {
-            let _ = writeln!(out, "your answer: {text}▏\n");
-            let _ = writeln!(
-                out,
-                "{}",
-                "type, then Enter · Esc stops (answers so far are kept)".dimmed()
-            );
+            body.push(format!("your answer: {text}▏"));
+            "type, then Enter · Esc stops (answers so far are kept)"
         }
         kind => {
             let options: Vec<String> = match kind {
@@ -251,13 +259,8 @@ fn screen(
             for (i, option) in options.iter().enumerate() {
                 let pointer = if i == cursor { "▶" } else { " " };
                 let mark = match kind {
-                    ItemKind::Multiple => {
-                        if chosen[i] {
-                            "[x] "
-                        } else {
-                            "[ ] "
-                        }
-                    }
+                    ItemKind::Multiple if chosen[i] => "[x] ",
+                    ItemKind::Multiple => "[ ] ",
                     _ => "",
                 };
                 let label = if kind == ItemKind::TrueFalse {
@@ -266,17 +269,13 @@ fn screen(
                     format!("{}) {option}", letter(i))
                 };
                 let line = format!("{pointer} {mark}{label}");
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    if i == cursor {
-                        line.bold().to_string()
-                    } else {
-                        line
-                    }
-                );
+                body.push(if i == cursor {
+                    line.bold().to_string()
+                } else {
+                    line
+                });
             }
-            let help = match kind {
+            match kind {
                 ItemKind::Single => {
                     "a, b, c… or ↑/↓ and Enter · Esc stops (answers so far are kept)"
                 }
@@ -284,11 +283,14 @@ fn screen(
                     "letters or Space toggle, ↑/↓ move, Enter answers · choose every correct option · Esc stops"
                 }
                 _ => "t or f, or ↑/↓ and Enter · Esc stops (answers so far are kept)",
-            };
-            let _ = writeln!(out, "\n{}", help.dimmed());
+            }
         }
+    };
+    Frame {
+        header: header(heading, position),
+        body,
+        footer: vec![help.dimmed().to_string()],
     }
-    out
 }
 
 fn feedback(
@@ -298,24 +300,37 @@ fn feedback(
     key: &KeyItem,
     given: &Answer,
     verdict: &Verdict,
-) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{}\n{}\n", heading.bold(), position.dimmed());
-    let _ = writeln!(out, "{}\n", item.prompt);
+) -> Frame {
+    let mut body: Vec<String> = item.prompt.lines().map(str::to_string).collect();
+    body.push(String::new());
     if *verdict == Verdict::Correct {
-        let _ = writeln!(out, "{} {}", "✓ right:".green().bold(), given);
+        body.push(format!("{} {}", "✓ right:".green().bold(), given));
     } else {
-        let _ = writeln!(
-            out,
+        body.push(format!(
             "{} you answered {}",
             "✗ not right:".red().bold(),
             given
-        );
-        let _ = writeln!(out, "the answer: {}", describe_answer(item, &key.answer));
+        ));
+        body.push(format!(
+            "the answer: {}",
+            describe_answer(item, &key.answer)
+        ));
     }
-    let _ = writeln!(out, "\n{}\n", key.explanation);
-    let _ = writeln!(out, "{}", "any key: next item · Esc stops".dimmed());
-    out
+    body.push(String::new());
+    body.extend(key.explanation.lines().map(str::to_string));
+    Frame {
+        header: header(heading, position),
+        body,
+        footer: vec!["any key: next item · Esc stops".dimmed().to_string()],
+    }
+}
+
+fn header(heading: &str, position: &str) -> Vec<String> {
+    vec![
+        heading.bold().to_string(),
+        position.dimmed().to_string(),
+        String::new(),
+    ]
 }
 
 fn describe_answer(item: &Item, answer: &Answer) -> String {

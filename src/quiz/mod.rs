@@ -362,6 +362,61 @@ impl AnswerKey {
     }
 }
 
+/// Said when a learner's answer file is missing.
+pub fn missing_file(rel: &str, exercise: &str) -> String {
+    format!(
+        "{rel} is missing (moved or deleted?). `netlings reset {exercise}` puts a fresh answer file back."
+    )
+}
+
+/// Said when a learner's answer file does not read: its line, what is
+/// wrong, and the way back.
+pub fn damaged_file(error: &QuizError, exercise: &str) -> String {
+    format!(
+        "{error}\nFix that line, or `netlings reset {exercise}` for a fresh answer file (yours is kept as a backup)."
+    )
+}
+
+/// The quiz as netlings shipped it (the items it asks), when it has a copy.
+pub fn as_shipped(exercise: &crate::catalog::Exercise) -> Option<Quiz> {
+    let rel = crate::workspace::Workspace::exercise_rel(exercise);
+    let text = crate::workspace::Workspace::original_stub(exercise)?;
+    Quiz::parse(&rel, text).ok()
+}
+
+/// Where the learner's answer file no longer has the items netlings asks:
+/// an item renamed or deleted, or changed in kind or options. Said with the
+/// way back; `None` when every item is there as shipped.
+pub fn damage(shipped: &Quiz, learner: &Quiz, rel: &str, exercise: &str) -> Option<String> {
+    let problems: Vec<String> = shipped
+        .items
+        .iter()
+        .filter_map(|item| match learner.item(&item.id) {
+            None => Some(format!(
+                "item `{}` is not in {rel} any more (renamed or deleted?)",
+                item.id
+            )),
+            Some(mine) if mine.kind != item.kind || mine.options.len() != item.options.len() => {
+                Some(format!(
+                    "item `{}` (line {} of {rel}) was changed: it is a {} item with {} options",
+                    item.id,
+                    mine.answer_line,
+                    item.kind.describe(),
+                    item.options.len()
+                ))
+            }
+            Some(_) => None,
+        })
+        .collect();
+    if problems.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}.\nPut the item back as it was, or `netlings reset {exercise}` for a fresh answer file (yours is kept as a backup, so you can copy your answers over).",
+        problems.join("; ")
+    ))
+}
+
 /// The verdict on one item.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {

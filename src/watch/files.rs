@@ -130,6 +130,14 @@ fn snapshot(dir: &Path) -> HashMap<PathBuf, (Option<SystemTime>, u64)> {
 
 /// File systems whose changes do not raise inotify events here: network
 /// mounts, the Windows drives of WSL, shared folders of VMs and containers.
+/// (Linux only: elsewhere the event watcher is trusted, and `--poll` is the
+/// way out.)
+#[cfg(not(target_os = "linux"))]
+fn events_unreliable(_dir: &Path) -> Option<String> {
+    None
+}
+
+#[cfg(target_os = "linux")]
 fn events_unreliable(dir: &Path) -> Option<String> {
     let dir = dir.canonicalize().ok()?;
     let mounts = std::fs::read_to_string("/proc/self/mountinfo").ok()?;

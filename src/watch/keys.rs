@@ -3,7 +3,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::draw::ALL_DONE;
-use super::{Next, View, Watch, list};
+use super::{Grade, Next, View, Watch, list};
+use crate::report::Status;
 
 impl Watch {
     pub(super) fn key(&mut self, key: KeyEvent) -> Next {
@@ -12,6 +13,7 @@ impl Watch {
         }
         match &mut self.view {
             View::List(list) => {
+                self.note = None;
                 let action = list.key(key, &self.app.catalog, &self.state);
                 match action {
                     list::Action::Stay => {}
@@ -31,11 +33,20 @@ impl Watch {
                 }
                 return Next::Continue;
             }
-            View::CheckAll(_) => {
+            View::CheckAll(all) => {
+                if all.scroll.key(key.code) {
+                    return Next::Continue;
+                }
                 if self.check_all.is_none() {
                     self.view = View::Exercise;
                 } else if key.code == KeyCode::Char('q') {
                     return Next::Quit;
+                }
+                return Next::Continue;
+            }
+            View::Text(text) => {
+                if !text.scroll.key(key.code) {
+                    self.view = View::Exercise;
                 }
                 return Next::Continue;
             }
@@ -52,6 +63,9 @@ impl Watch {
             }
             View::Exercise => {}
         }
+        if self.scroll.key(key.code) {
+            return Next::Continue;
+        }
         self.note = None;
         match key.code {
             KeyCode::Char('q') => return Next::Quit,
@@ -65,7 +79,13 @@ impl Watch {
                     None => self.note = Some("this is the first exercise".into()),
                 }
             }
-            KeyCode::Char('h') => self.show_hint = !self.show_hint,
+            KeyCode::Char('h') => {
+                self.show_hint = !self.show_hint;
+                self.keep_in_view();
+            }
+            KeyCode::Char('z') => return Next::Quiz,
+            KeyCode::Char('m') => self.model_answer(),
+            KeyCode::Char('e') => return Next::Edit,
             KeyCode::Char('l') => {
                 self.view = View::List(list::List::new(&self.app.catalog, &self.current));
             }
@@ -77,13 +97,25 @@ impl Watch {
         Next::Continue
     }
 
+    /// On to the next exercise not done - only when this one passes now
+    /// (its latest grade), not because it passed once.
     fn next(&mut self) {
-        if !self.state.done.contains(&self.current) {
-            self.note = Some(format!(
-                "{} has not passed yet: make it pass first (or `l` to pick another exercise)",
-                self.current
-            ));
-            return;
+        match &self.grade {
+            Grade::Done(report) if report.status == Status::Pass => {}
+            Grade::Running { .. } => {
+                self.note = Some(format!(
+                    "{} is being checked: n works once it passes",
+                    self.current
+                ));
+                return;
+            }
+            _ => {
+                self.note = Some(format!(
+                    "{} does not pass yet: make it pass first (or `l` to pick another exercise)",
+                    self.current
+                ));
+                return;
+            }
         }
         match self
             .state

@@ -1,12 +1,12 @@
 //! The list view: every exercise by topic with its status; move, filter,
-//! search, continue at one, reset one.
-
-use std::fmt::Write as _;
+//! search, continue at one, reset one. The list scrolls with its cursor,
+//! which is always on screen.
 
 use colored::Colorize;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::catalog::{Catalog, question_label};
+use crate::screen::{Frame, Scroll};
 use crate::state::State;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +44,7 @@ pub struct List {
     pub typing: bool,
     /// Asking whether to reset the selected exercise.
     pub confirm_reset: bool,
+    pub scroll: Scroll,
 }
 
 /// What a key in the list asks the watch loop to do.
@@ -63,22 +64,25 @@ impl List {
             search: String::new(),
             typing: false,
             confirm_reset: false,
+            scroll: Scroll::default(),
         }
     }
 
-    /// The catalog indices shown under the current filter and search.
+    /// The catalog indices shown under the current filter and search, by
+    /// topic.
     fn visible(&self, catalog: &Catalog, state: &State) -> Vec<usize> {
         catalog
-            .exercises
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| match self.filter {
-                Filter::All => true,
-                Filter::Pending => !state.done.contains(&e.name),
-                Filter::Done => state.done.contains(&e.name),
+            .by_topic()
+            .into_iter()
+            .filter(|&i| {
+                let e = &catalog.exercises[i];
+                let shown = match self.filter {
+                    Filter::All => true,
+                    Filter::Pending => !state.done.contains(&e.name),
+                    Filter::Done => state.done.contains(&e.name),
+                };
+                shown && (self.search.is_empty() || e.name.contains(&self.search))
             })
-            .filter(|(_, e)| self.search.is_empty() || e.name.contains(&self.search))
-            .map(|(i, _)| i)
             .collect()
     }
 
@@ -130,6 +134,17 @@ impl List {
                     self.selected = next;
                 }
             }
+            KeyCode::PageUp | KeyCode::PageDown => {
+                let page = self.scroll.page().max(1);
+                if let Some(at) = at {
+                    let to = if key.code == KeyCode::PageUp {
+                        at.saturating_sub(page)
+                    } else {
+                        (at + page).min(visible.len() - 1)
+                    };
+                    self.selected = visible[to];
+                }
+            }
             KeyCode::Home | KeyCode::Char('g') => {
                 if let Some(&first) = visible.first() {
                     self.selected = first;
@@ -160,11 +175,16 @@ impl List {
         Action::Stay
     }
 
-    pub fn render(&self, catalog: &Catalog, state: &State, current: &str) -> String {
-        let mut out = String::new();
+    /// The list as a frame, and the line of its cursor (to keep in view).
+    pub fn frame(
+        &self,
+        catalog: &Catalog,
+        state: &State,
+        current: &str,
+        note: Option<&str>,
+    ) -> (Frame, Option<usize>) {
         let visible = self.visible(catalog, state);
-        let _ = writeln!(
-            out,
+        let header = vec![format!(
             "{}  showing {} · {}/{} done{}",
             "netlings · exercises".bold(),
             self.filter.name(),
@@ -175,14 +195,16 @@ impl List {
             } else {
                 format!(" · search: {}", self.search)
             }
-        );
+        )];
+        let mut body = Vec::new();
+        let mut cursor = None;
         let mut topic = "";
         for &i in &visible {
             let e = &catalog.exercises[i];
             if e.topic != topic {
                 topic = &e.topic;
-                let title = catalog.topic(topic).map_or("", |t| t.title.as_str());
-                let _ = writeln!(out, "\n{} {}", topic.bold(), title.dimmed());
+                body.push(String::new());
+                body.push(topic_heading(catalog, topic));
             }
             let pointer = if i == self.selected { "▶" } else { " " };
             let status = if state.done.contains(&e.name) {
@@ -197,40 +219,64 @@ impl List {
                 e.name,
                 questions.join(",")
             );
-            let _ = writeln!(
-                out,
-                "{}",
-                if i == self.selected {
-                    line.reversed().to_string()
-                } else {
-                    line
-                }
-            );
+            if i == self.selected {
+                cursor = Some(body.len());
+                body.push(line.reversed().to_string());
+            } else {
+                body.push(line);
+            }
         }
         if visible.is_empty() {
-            let _ = writeln!(out, "\n  (nothing matches)");
+            body.push(String::new());
+            body.push("  (nothing matches)".into());
         }
-        out.push('\n');
+        let mut footer = Vec::new();
         if self.confirm_reset {
-            let _ = writeln!(
-                out,
+            footer.push(format!(
                 "Reset {} to its original stub? Your version is kept as a backup. (y/n)",
                 catalog.exercises[self.selected].name.bold()
-            );
+            ));
         } else if self.typing {
-            let _ = writeln!(
-                out,
+            footer.push(format!(
                 "search: {}▏  (Enter to keep, Esc to clear)",
                 self.search
-            );
+            ));
         } else {
-            let _ = writeln!(
-                out,
-                "{}",
-                "↑/↓ or j/k move · c/Enter continue here · f filter (all/pending/done) · / search · r reset · l/Esc back · q quit"
+            if let Some(note) = note {
+                footer.push(note.yellow().to_string());
+            }
+            footer.push(
+                "↑/↓ j/k PgUp/PgDn move · c/Enter continue here · f filter (all/pending/done)"
                     .dimmed()
+                    .to_string(),
+            );
+            footer.push(
+                "/ search · r reset · l/Esc back · q quit"
+                    .dimmed()
+                    .to_string(),
             );
         }
-        out
+        (
+            Frame {
+                header,
+                body,
+                footer,
+            },
+            cursor,
+        )
     }
 }
+
+/// "06_zeromq ZeroMQ", saying so when the topic has no hands-on
+/// exercises yet (only a quiz, or nothing).
+pub fn topic_heading(catalog: &Catalog, topic: &str) -> String {
+    let title = catalog.topic(topic).map_or("", |t| t.title.as_str());
+    let mut line = format!("{} {}", topic.bold(), title.dimmed());
+    if !catalog.has_programs(topic) {
+        line.push_str(&format!(" {}", NO_PROGRAMS_YET.yellow()));
+    }
+    line
+}
+
+/// Said of a topic whose hands-on exercises are still to come.
+pub const NO_PROGRAMS_YET: &str = "(hands-on exercises still to come)";

@@ -7,12 +7,14 @@
 //! if it belongs to the newest grade.
 //!
 //! This file holds the state and the loop; [`keys`] what each key does,
-//! [`draw`] what the screen shows.
+//! [`draw`] what the screen shows, [`cards`] the quiz, the model answer and
+//! the editor opened from here.
 
+mod cards;
 mod draw;
 mod files;
 mod keys;
-mod list;
+pub mod list;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -30,8 +32,9 @@ use crate::catalog::Exercise;
 use crate::grade::{self, Options, Which};
 use crate::harness::Rng;
 use crate::report::ExerciseReport;
+use crate::screen::Scroll;
 use crate::state::State;
-use crate::terminal;
+use crate::terminal::{self, Input};
 
 pub const NO_TTY: &str = "watch mode needs a terminal (stdin and stdout are not one here). \
 In scripts and CI, use `netlings verify` (all exercises) or `netlings run NAME` (one).";
@@ -52,11 +55,14 @@ enum View {
     ConfirmReset,
     List(list::List),
     CheckAll(CheckAll),
+    /// A model answer.
+    Text(cards::TextView),
 }
 
 struct CheckAll {
     total: usize,
     reports: Vec<ExerciseReport>,
+    scroll: Scroll,
 }
 
 /// Where the current exercise's grade stands.
@@ -77,6 +83,8 @@ struct Watch {
     task: Option<JoinHandle<()>>,
     check_all: Option<JoinHandle<()>>,
     show_hint: bool,
+    /// Where the exercise view's report is scrolled.
+    scroll: Scroll,
     /// A line for the learner: what just happened.
     note: Option<String>,
     /// How saves are noticed, for the footer.
@@ -97,6 +105,10 @@ struct Senders {
 enum Next {
     Continue,
     Quit,
+    /// Ask the current card's quiz, here.
+    Quiz,
+    /// Open the current exercise in the learner's editor.
+    Edit,
 }
 
 pub async fn run(app: App, options: WatchOptions) -> Result<ExitCode> {
@@ -114,11 +126,11 @@ pub async fn run(app: App, options: WatchOptions) -> Result<ExitCode> {
     let (graded_tx, mut graded) = unbounded_channel();
     let (build_tx, mut build_lines) = unbounded_channel();
     let (all_tx, mut all_reports) = unbounded_channel();
-    let (key_tx, mut keys) = unbounded_channel();
+    let (input_tx, mut inputs) = unbounded_channel();
     let (change_tx, mut changes) = unbounded_channel();
 
     let guard = terminal::Guard::enter()?;
-    terminal::read_keys(key_tx);
+    terminal::read_input(input_tx);
     let (mut source, poll_reason) = files::start(&exercises_dir, options.poll, change_tx.clone());
     let mut w = Watch {
         app,
@@ -130,6 +142,7 @@ pub async fn run(app: App, options: WatchOptions) -> Result<ExitCode> {
         task: None,
         check_all: None,
         show_hint: false,
+        scroll: Scroll::default(),
         note: poll_reason.map(|r| format!("polling for changes: {r}")),
         watching: source.describe().to_string(),
         pending: None,
@@ -146,11 +159,16 @@ pub async fn run(app: App, options: WatchOptions) -> Result<ExitCode> {
         w.render();
         let pending = w.pending;
         tokio::select! {
-            Some(key) = keys.recv() => {
-                if let Next::Quit = w.key(key) {
-                    break;
-                }
-            }
+            Some(input) = inputs.recv() => match input {
+                // The loop draws again at its top.
+                Input::Resize => {}
+                Input::Key(key) => match w.key(key) {
+                    Next::Continue => {}
+                    Next::Quit => break,
+                    Next::Quiz => w.quiz(&mut inputs).await,
+                    Next::Edit => w.edit(&guard).await,
+                },
+            },
             Some(change) = changes.recv() => match change {
                 files::Change::Saved(path) => {
                     if w.current_paths().contains(&path) {
@@ -230,6 +248,7 @@ impl Watch {
         self.grade = Grade::Running {
             build_line: String::new(),
         };
+        self.scroll.anchor_at(None);
         let generation = self.generation;
         let exercise = self.exercise().clone();
         let root = self.app.ws.root.clone();
@@ -265,6 +284,14 @@ impl Watch {
             }
             Err(e) => self.grade = Grade::Failed(e),
         }
+        self.keep_in_view();
+    }
+
+    /// Scrolls the report to what matters now: its first failing check,
+    /// or the hint just asked for.
+    fn keep_in_view(&mut self) {
+        let (_, anchor) = self.exercise_body();
+        self.scroll.anchor_at(anchor);
     }
 
     fn save_state(&mut self) {
@@ -297,6 +324,7 @@ impl Watch {
         self.view = View::CheckAll(CheckAll {
             total: exercises.len(),
             reports: Vec::new(),
+            scroll: Scroll::default(),
         });
         let root = self.app.ws.root.clone();
         let mut options = Options::new(Which::Exercise, self.seed, default_jobs(), Show::Quiet);

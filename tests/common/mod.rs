@@ -1,6 +1,10 @@
 //! Shared by netlings' integration tests.
 #![allow(dead_code)]
 
+pub mod checkout;
+pub mod scratch;
+pub mod screen;
+
 use std::path::{Path, PathBuf};
 
 use std::time::Duration;

@@ -16,25 +16,7 @@ impl Scratch {
     /// A fresh copy of the sources at `CARGO_TARGET_TMPDIR/<name>`.
     pub fn new(name: &str) -> Scratch {
         let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-        let repo = crate::common::repo_root();
-        for sub in ["src", "proto", "exercises", "solutions", "tests/mutants"] {
-            let _ = std::fs::remove_dir_all(root.join(sub));
-            crate::common::copy_dir(&repo.join(sub), &root.join(sub));
-        }
-        for file in ["Cargo.toml", "Cargo.lock", "build.rs", "exercises.toml"] {
-            std::fs::copy(repo.join(file), root.join(file)).unwrap();
-        }
-        // cargo names a workspace member's artifacts after its path relative
-        // to the workspace, the same in every scratch checkout: a version of
-        // its own keeps this checkout's bins apart in the shared build dir.
-        let manifest = root.join("exercises/Cargo.toml");
-        let unique: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
-        let text = std::fs::read_to_string(&manifest).unwrap().replacen(
-            "version = \"0.1.0\"",
-            &format!("version = \"0.1.0-{unique}\""),
-            1,
-        );
-        std::fs::write(&manifest, text).unwrap();
+        copy_sources(&root, name);
         Scratch { root }
     }
 
@@ -44,10 +26,7 @@ impl Scratch {
 
     /// Writes the learner's file of `topic_and_name` (`01_sockets/tcp_client`).
     pub fn save(&self, topic_and_name: &str, text: &str) {
-        let path = self.path(&format!("exercises/{topic_and_name}.rs"));
-        let tmp = path.with_extension("rs.swp");
-        std::fs::write(&tmp, text).unwrap();
-        std::fs::rename(&tmp, &path).unwrap();
+        save(&self.root, topic_and_name, text);
     }
 
     /// The environment netlings needs to build in this checkout.
@@ -60,6 +39,39 @@ impl Scratch {
             ),
         ]
     }
+}
+
+/// Copies the workspace's sources (no `target/`) to `root`, replacing
+/// what an earlier copy left there.
+pub fn copy_sources(root: &Path, name: &str) {
+    let repo = crate::common::repo_root();
+    for sub in ["src", "proto", "exercises", "solutions", "tests/mutants"] {
+        let _ = std::fs::remove_dir_all(root.join(sub));
+        crate::common::copy_dir(&repo.join(sub), &root.join(sub));
+    }
+    for file in ["Cargo.toml", "Cargo.lock", "build.rs", "exercises.toml"] {
+        std::fs::copy(repo.join(file), root.join(file)).unwrap();
+    }
+    // cargo names a workspace member's artifacts after its path relative
+    // to the workspace, the same in every scratch checkout: a version of
+    // its own keeps this checkout's bins apart in the shared build dir.
+    let manifest = root.join("exercises/Cargo.toml");
+    let unique: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
+    let text = std::fs::read_to_string(&manifest).unwrap().replacen(
+        "version = \"0.1.0\"",
+        &format!("version = \"0.1.0-{unique}\""),
+        1,
+    );
+    std::fs::write(&manifest, text).unwrap();
+}
+
+/// Writes the learner's file of `topic_and_name` under `root`: beside,
+/// then renamed over, as many editors do.
+pub fn save(root: &Path, topic_and_name: &str, text: &str) {
+    let path = root.join(format!("exercises/{topic_and_name}.rs"));
+    let tmp = path.with_extension("rs.swp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
 }
 
 /// The target dir this test suite was built in (`target/debug/netlings`'s
