@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::graders::Grader;
+use crate::report::{ExerciseReport, Status};
+
 /// One known-bad program: what it is a mutant of and how it must fail.
 #[derive(Debug, Clone)]
 pub struct Mutant {
@@ -127,4 +130,52 @@ fn collect_rs(dir: &Path, files: &mut Vec<PathBuf>) {
             files.push(path);
         }
     }
+}
+
+/// Whether a mutant's grade shows the bug its header names: some check
+/// failed, the first to fail is the one `fails:` names, its message says
+/// every `says:` word and none of the `says not:` ones, and the checks ran
+/// in the grader's order. The problems, when it does not.
+pub fn judge_mutant(m: &Mutant, grader: &Grader, report: &ExerciseReport) -> Result<(), String> {
+    let Some(failed) = report.checks.iter().find(|c| c.status != Status::Pass) else {
+        return Err(format!("{} ({}) PASSED {}'s grader", m.bin, m.bug, m.of));
+    };
+    let mut problems = Vec::new();
+    if let Err(e) = grader.ran_in_order(&report.checks) {
+        problems.push(e);
+    }
+    if !m
+        .failing_checks()
+        .iter()
+        .any(|e| failed.name.starts_with(e))
+    {
+        problems.push(format!(
+            "failed at `{}` instead of `{}`",
+            failed.name, m.fails
+        ));
+    }
+    let message = failed.full_message();
+    for word in &m.says {
+        if !message.contains(word.as_str()) {
+            problems.push(format!("its verdict does not say `{word}`"));
+        }
+    }
+    for word in &m.says_not {
+        if message.contains(word.as_str()) {
+            problems.push(format!(
+                "its verdict says `{word}`, which does not fit its bug"
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} ({}): {}\n--- its verdict ---\n{}: {}\n{message}",
+        m.bin,
+        m.bug,
+        problems.join("; "),
+        failed.status.as_str(),
+        failed.name
+    ))
 }
