@@ -15,8 +15,7 @@
 //!   `seq`, and `running_sum`: the sum of the values so far) before reading
 //!   the next; end OK when the client half-closes.
 //!
-//! A cancelled call must not disturb the others: work for a client that is
-//! gone stops.
+//! A cancelled call must not disturb the others.
 //!
 //! How it is graded, as the gRPC interop tests do: readings in order and
 //! complete; the first reading long before the last is due (sent as it is

@@ -9,6 +9,21 @@
 //! metadata, its `grpc-timeout`, when it came and when it was answered),
 //! and each check judges one rule on that record and on what the program
 //! printed.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Call netlings' `KeyValue` server (`proto/kv.proto`) with the generated client, `protos::kv::key_value_client::KeyValueClient`: | `calls the KeyValue server` | `grpc_client__tonic_example_url` |
+//! | `Put` each `key=value` of `NETLINGS_PUTS` (comma-separated), in order. | `Puts every` | `grpc_client__retries_gets_only` |
+//! | Puts print nothing on stdout. | `prints one line per Get` | `grpc_client__prints_puts` |
+//! | Then `Get` each key of `NETLINGS_GETS` (comma-separated), in order, printing one line per Get: | `prints one line per Get` | `grpc_client__prints_puts` |
+//! | `key=value` (the value as UTF-8), | `prints one line per Get` | `grpc_client__debug_bytes` |
+//! | `key: not found` for `NOT_FOUND`, | `a Get answered NOT_FOUND` | `grpc_client__retries_every_error` |
+//! | `key: timed out` when the call's deadline passed (`DEADLINE_EXCEEDED`, or the `CANCELLED` "Timeout expired" that tonic's own timeout gives), | `a Get whose deadline passes` | `grpc_client__retries_timeouts` |
+//! | `key: unavailable` when it is still `UNAVAILABLE` after 3 attempts. | `after the third UNAVAILABLE` | `grpc_client__no_unavailable_arm` |
+//! | Exit with status 0. | `prints one line per Get` | `grpc_client__exits_one_on_error` |
+//! | Every call carries the metadata `authorization: Bearer <NETLINGS_TOKEN>` and a deadline of `NETLINGS_TIMEOUT_MS`. | `every call carries` | `grpc_client__auth_on_puts_only` `grpc_client__no_deadline` |
+//! | A call that fails with `UNAVAILABLE` is tried 3 times in all, 100 ms then 200 ms apart; no other failure is retried. | `UNAVAILABLE is tried` `a Get answered NOT_FOUND` `a Get whose deadline passes` | `grpc_client__four_attempts` `grpc_client__constant_gap` `grpc_client__retries_without_gap` `grpc_client__retries_every_error` `grpc_client__retries_timeouts` |
+//! | Environment: `NETLINGS_URL` (`http://127.0.0.1:port`), `NETLINGS_TOKEN`, `NETLINGS_TIMEOUT_MS`, `NETLINGS_PUTS`, `NETLINGS_GETS`. | — | the variables the rows above use |
 
 use std::time::Duration;
 

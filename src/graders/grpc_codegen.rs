@@ -7,6 +7,19 @@
 //! the finished proto (`solutions/04_grpc/notes.proto`), so the learner's
 //! proto is judged by what it puts on the wire: a field with another
 //! number arrives empty, an rpc with another name is UNIMPLEMENTED.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Two files are yours here: this one and `notes.proto`, next to it. | — | context |
+//! | Extend `notes.proto`: | — | the introduction of the list below |
+//! | `Note` gets `repeated string tags = 3;` | `Get returns the note with its title, body and tags` | `grpc_codegen__tags_4` |
+//! | a new message `TagQuery { string tag = 1; }` the service gets `rpc Search(TagQuery) returns (stream Note);` | `Search streams` | `grpc_codegen__search_renamed` |
+//! | Save it. The exercises' build script (exercises/build.rs: protox and tonic-prost-build, no `protoc`) regenerates `notes.rs`, which the `include!` below pulls in - and the compiler now tells you what the generated `Notes` trait asks of you. | — | how the code is generated: the rows around it judge what it serves |
+//! | Implement the three rpcs: | — | the introduction of the list below |
+//! | `Add(Note)` stores the note and replies with its id: 1, 2, 3… in the order notes were added; | `Add returns ids` | `grpc_codegen__ids_from_zero` |
+//! | `Get(NoteId)` replies with that note, or `NOT_FOUND` (5); | `Get returns the note` `Get of an unknown id` | `grpc_codegen__tags_4` `grpc_codegen__invalid_argument_for_missing` |
+//! | `Search(TagQuery)` streams the notes carrying exactly that tag, in id order, then ends OK. | `Search streams` `Search for a tag no note carries` | `grpc_codegen__substring_match` `grpc_codegen__not_found_for_no_match` |
+//! | Environment: `NETLINGS_ADDR` (`127.0.0.1:port`), where to listen. | `listens on NETLINGS_ADDR` | `grpc_codegen__ipv6_loopback` |
 
 use tonic::Code;
 

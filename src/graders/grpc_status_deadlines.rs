@@ -10,6 +10,16 @@
 //! with a 200 ms deadline, and one the client cancels: the steps must stop
 //! soon after. Judged by the step numbers netlings read and when: a worker
 //! that ignores the deadline prints dozens more, however loaded the machine.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Serve `KeyValue` (`proto/kv.proto`, as in grpc_unary_server) and `Jobs` (`proto/jobs.proto`) from one server, production-ready: | `` with `authorization: Bearer <NETLINGS_TOKEN>`, Put then Get works `` `Run of 5 steps` | `grpc_status_deadlines__token_without_bearer` `grpc_status_deadlines__steps_from_zero` |
+//! | Every call must carry the metadata `authorization: Bearer <token>`, the token being `NETLINGS_TOKEN`; any other call fails with `UNAUTHENTICATED` (16), on every rpc. | `a call without` `a call with a wrong token` `` with `authorization: Bearer <NETLINGS_TOKEN>`, Put then Get works `` | `grpc_status_deadlines__auth_on_put_only` `grpc_status_deadlines__any_bearer_token` `grpc_status_deadlines__token_without_bearer` |
+//! | A `Put` or `Get` with an empty key fails with `INVALID_ARGUMENT` (3). | `an empty key` | `grpc_status_deadlines__empty_key_allowed` |
+//! | `Get` of an unknown key fails with `NOT_FOUND` (5), and the status message names the key. | `Get of an unknown key` | `grpc_status_deadlines__not_found_without_key` |
+//! | `Run(steps)` runs `steps` steps of 10 ms each, printing `step <n>` (n = 1, 2, …) on stdout as step n completes, and replies with `steps_done`. | `Run of 5 steps` | `grpc_status_deadlines__steps_from_zero` |
+//! | Once the caller's deadline has passed, or the caller cancelled the call, it stops working. | `Run with a 200 ms deadline` `Run cancelled by the client` | `grpc_status_deadlines__blocking_worker` `grpc_status_deadlines__deadline_but_not_cancel` |
+//! | Environment: `NETLINGS_ADDR` (`127.0.0.1:port`), where to listen; `NETLINGS_TOKEN`, the token every call must carry. | `listens on NETLINGS_ADDR` `a call with a wrong token` | `grpc_status_deadlines__ipv6_loopback` `grpc_status_deadlines__any_bearer_token` |
 
 use std::time::{Duration, Instant};
 

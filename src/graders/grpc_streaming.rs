@@ -11,6 +11,15 @@
 //!
 //! Timing is judged by when netlings' client received each message, with
 //! bounds a loaded machine cannot miss.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Implement the `Telemetry` service of `proto/telemetry.proto` - one call, many messages, in each direction: | — | the introduction of the list below |
+//! | `Subscribe` (server streaming): readings `seq` = 1..=`count` of `sensor`, `value` = seq * seq, the first at once, then one every `interval_ms`; then the call ends OK. | `Subscribe streams readings` `Subscribe sends each reading as it is made` | `grpc_streaming__seq_from_zero` `grpc_streaming__collects_before_sending` `grpc_streaming__no_interval` |
+//! | `Upload` (client streaming): once the client half-closes its stream, reply `count`, `sum`, `min` and `max` of the values it sent (all 0 when it sent none). | `Upload replies count` `Upload of an empty stream` | `grpc_streaming__first_value_only_for_min_max` `grpc_streaming__empty_upload_extremes` |
+//! | `Exchange` (bidirectional): answer each reading with one `Ack` (its `seq`, and `running_sum`: the sum of the values so far) before reading the next; end OK when the client half-closes. | `Exchange acks each reading` `Exchange half-closed at once` | `grpc_streaming__exchange_after_half_close` `grpc_streaming__empty_exchange_is_an_error` |
+//! | A cancelled call must not disturb the others. | `a Subscribe cancelled half-way` | `grpc_streaming__one_subscriber_at_a_time` |
+//! | Environment: `NETLINGS_ADDR` (`127.0.0.1:port`), where to listen. | `listens on NETLINGS_ADDR` | `grpc_streaming__ipv6_loopback` |
 
 use std::time::Duration;
 

@@ -4,6 +4,16 @@
 //! gets binary values, reads `previous` and `version`, asks for a key
 //! nobody put, sends 1 MiB, then runs 8 clients at once over one HTTP/2
 //! connection, each on keys of its own.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Implement the `KeyValue` service of `proto/kv.proto` (read it first): | `8 clients at once` | `grpc_unary_server__shared_reply_slot` |
+//! | `Put(key, value)` stores `value` under `key` and replies with the value it replaced in `previous`: set whenever a value was replaced, even an empty one; unset for a key that had none. | `Put replies with the value it replaced` `` Put sets `previous` when `` | `grpc_unary_server__previous_always_set` `grpc_unary_server__empty_previous_unset` |
+//! | `Get(key)` replies with the value and `version`: how many Puts this key has seen (1 after the first). | `` Get's `version` counts `` | `grpc_unary_server__one_version_for_all` |
+//! | A key nobody put is the status `NOT_FOUND` (code 5). | `Get of a key nobody put` | `grpc_unary_server__internal_for_missing` `grpc_unary_server__unknown_for_missing` |
+//! | Values are bytes, not text; they may be 1 MiB long. | `Get returns the binary` `a 1 MiB value` | `grpc_unary_server__string_values` `grpc_unary_server__small_message_limit` |
+//! | You write no protobuf or HTTP/2 code: the exercises' build script compiled `proto/kv.proto` (protox and tonic-prost-build, no `protoc`) into `protos::kv` - the messages as Rust structs, and in `protos::kv::key_value_server` the `KeyValue` trait you implement and `KeyValueServer`, which tonic serves. | — | context: what the build script generated |
+//! | Environment: `NETLINGS_ADDR` (`127.0.0.1:port`), where to listen. | `listens on NETLINGS_ADDR` | `grpc_unary_server__ipv6_loopback` |
 
 use tonic::Code;
 

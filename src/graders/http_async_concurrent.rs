@@ -6,6 +6,17 @@
 //! program that starts them all at once has 20; a bounded fan-out has
 //! between 5 and `NETLINGS_MAX_IN_FLIGHT` (8). Judged on what the server
 //! measured, never on the program's own clock.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | The async client earns its keep when many requests can wait on the network together. | — | context |
+//! | Fetch 20 slow readings concurrently - but not all at once: | `keeps at least 5` `keeps at most` | `http_async_concurrent__sequential` `http_async_concurrent__unbounded` |
+//! | GET `<NETLINGS_BASE_URL>/v1/sensors`. | `fetches the sensor list` | `http_async_concurrent__hardcoded_base_url` |
+//! | The answer is `{"sensors": ["s-kqzfau", "s-bemlow", …]}` (20 ids). (Done below.) | — | what the server answers, which the stub already decodes |
+//! | For each id, GET `<NETLINGS_BASE_URL>/v1/sensors/<id>/reading`. | `fetches all 20 readings` | `http_async_concurrent__chunks_exact` |
+//! | Each takes the server about 300 ms and answers `{"sensor": "s-kqzfau", "celsius": 21.4, "taken_at": "…"}`. | — | what the server does |
+//! | Keep several requests in flight at a time, and never more than `NETLINGS_MAX_IN_FLIGHT` (8). | `keeps at least 5` `keeps at most` | `http_async_concurrent__sequential` `http_async_concurrent__unbounded` |
+//! | Print one line per sensor, `<id> <celsius>` (`s-kqzfau 21.4`), in any order, and exit with status 0. | `prints every reading` | `http_async_concurrent__json_values` |
 
 use std::time::Duration;
 
@@ -80,7 +91,10 @@ pub async fn grade(g: &Grading) -> Outcome {
             let mut env = server.client_env();
             env.push(("NETLINGS_MAX_IN_FLIGHT", MAX_IN_FLIGHT.to_string()));
             let program = g.start(&env)?;
-            server.expect_first_get(g, &program, "/v1/sensors").await?;
+            server
+                .expect_first_get(g, &program, "/v1/sensors")
+                .await
+                .map_err(|f| f.because("the URL is NETLINGS_BASE_URL, then `/v1/sensors`"))?;
             Ok((server, program))
         })
         .await?;

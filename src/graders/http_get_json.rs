@@ -6,6 +6,14 @@
 //! for, `current.temperature_c`, has look-alikes (`current.feels_like_c`,
 //! and `temperature_c` in each forecast entry, which come first): only a
 //! program that decodes the structure prints the right number.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Start with the blocking client, the one that reads like `requests`: one GET to a JSON weather API. | — | context: the blocking client is a suggestion (an async one passes too) |
+//! | GET `<NETLINGS_BASE_URL>/v1/weather/<NETLINGS_CITY>`, for example `http://127.0.0.1:41234/v1/weather/oslo`. | `sends GET /v1/weather/` | `http_get_json__city_as_query` |
+//! | The API is strict, as many public ones are: it answers only requests that send `Accept: application/json` (406 otherwise) and a `User-Agent` header naming the client (403 otherwise). | `sends the header` `sends a` | `http_get_json__no_accept` `http_get_json__no_user_agent` |
+//! | Unless you say otherwise, reqwest sends `Accept: */*` and no User-Agent at all. | — | context: why reqwest's defaults fail the row above |
+//! | The answer is a JSON object: `{"city": "Oslo", "country": "NO", "forecast": [{"in_hours": 3, "temperature_c": 11.0, …}, …], "current": {"temperature_c": 12.3, "feels_like_c": 9.8, "humidity_pct": 81, …}}`. Decode it and print `current.temperature_c` alone on a line (`12.3`), then exit with status 0. | `prints current.temperature_c` | `http_get_json__text_search` `http_get_json__wrong_field` |
 
 use crate::harness::expect::{expect_exit, expect_line, expect_success};
 use crate::harness::{Failure, Grading, Outcome};

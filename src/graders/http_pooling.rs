@@ -4,6 +4,16 @@
 //! next. The server counts the TCP connections that carry the requests: a
 //! program that reuses one `Client` sends nearly all of them over one
 //! connection; a `Client` per request opens a connection for each.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | A reqwest `Client` keeps the connections it opened and reuses them for the next requests to the same server: no new TCP handshake (nor TLS handshake, over https) each time. | — | context |
+//! | That only works if you keep the Client. | `reuses its connections` | `http_pooling__client_per_request` `http_pooling__blocking_get` |
+//! | Read a paginated event feed with one: | — | the introduction of the steps below |
+//! | GET `<NETLINGS_BASE_URL>/v1/events`. | `fetches the first page` | `http_pooling__pages_from_zero` |
+//! | The answer is a page: `{"page": 1, "events": [{"id": "evt-…", "kind": "login"}, …], "next": "http://127.0.0.1:41234/v1/events?page=2"}`. | — | what the server answers |
+//! | GET the page `next` names, and so on, until a page whose `next` is `null` (there are 30 pages). | `follows` | `http_pooling__next_as_path` |
+//! | Print the total number of events on all pages (`87`) and exit with status 0. | `prints the number of events` | `http_pooling__last_page_count` |
 
 use serde_json::json;
 

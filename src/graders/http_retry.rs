@@ -11,6 +11,18 @@
 //!
 //! Gaps are judged loosely: never shorter than asked, growing overall by at
 //! least half the ideal factor; a loaded machine only ever makes them longer.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Fetch an order from a flaky API, retrying exactly the failures that are worth retrying: | `retries after a 503` `does not retry a 404` | `http_retry__error_for_status_first` `http_retry__retries_404` |
+//! | GET `<NETLINGS_BASE_URL>/v1/orders/<NETLINGS_ORDER>`. | `sends GET` | `http_retry__order_as_query` |
+//! | 200: print the body (one line of JSON) and exit with status 0. | `prints the order after the 200` `prints the order after the 429` | `http_retry__partial_order` `http_retry__retry_after_shadowed` |
+//! | 429, 502, 503 or 504 mean "not now": try again after a pause. | `retries after a 503` `retries after 502` | `http_retry__error_for_status_first` `http_retry__only_429_and_503` |
+//! | If the answer has a `Retry-After: <seconds>` header, wait that long. | `honours` | `http_retry__ignores_retry_after` |
+//! | Otherwise back off exponentially: wait `NETLINGS_BASE_DELAY_MS` before the 2nd attempt, twice that before the 3rd, four times that before the 4th… (100, 200, 400 ms). | `backs off exponentially` | `http_retry__constant_gaps` |
+//! | No jitter in this exercise: netlings measures your waits. | — | why the waits of the row above are exact; `backs off exponentially` judges them |
+//! | Any other status (404, say) will not change by asking again: print `error: <status>` (`error: 404 Not Found`) and exit non-zero at once. | `does not retry a 404` | `http_retry__retries_404` |
+//! | Make at most `NETLINGS_MAX_ATTEMPTS` attempts in all. When the last one fails too, print `gave up after <N> attempts` and exit non-zero. | `gives up after` | `http_retry__no_cap` |
 
 use std::process::ExitStatus;
 use std::time::Duration;

@@ -7,6 +7,14 @@
 //! program must give up after about `NETLINGS_TIMEOUT_MS` (800 ms), print
 //! `timeout` and exit non-zero. A program that waits on is stopped by
 //! netlings, with the verdict that it hung.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | This client works - until the server accepts the request and never answers. Then it waits forever: reqwest's async `Client` has no timeout unless you give it one. | — | context: the stub's bug, which the rows below judge |
+//! | Make it give up in time: | `gives up after` | `http_timeouts__no_timeout` |
+//! | GET `<NETLINGS_BASE_URL>/v1/reports/<NETLINGS_REPORT>`. | `prints the report` | `http_timeouts__report_as_query` |
+//! | If the answer comes within `NETLINGS_TIMEOUT_MS` milliseconds, print its body (one line of JSON) and exit with status 0. | `prints the report` | `http_timeouts__fixed_250ms` |
+//! | If it does not, give up: print `timeout` and exit with a non-zero status. | `gives up after` | `http_timeouts__no_timeout` `http_timeouts__connect_timeout_only` `http_timeouts__keeps_a_margin` |
 
 use std::time::{Duration, Instant};
 

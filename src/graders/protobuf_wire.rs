@@ -7,7 +7,23 @@
 //! is shown as both encodings annotated field by field, with what prost
 //! makes of the program's bytes. The inputs are seeded and cover the
 //! edges: 0, 127, 128, 300, `u64::MAX`, `i64::MIN`, negative offsets,
-//! names that are not ASCII, empty lists.
+//! names that are not ASCII, a name of over 127 bytes (a two-byte
+//! length), empty lists.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Encode a `netlings.wire.v1.Batch` (proto/wire.proto) **by hand** - no prost, no protobuf crate - and see where the efficiency comes from: | — | the point of the exercise, which the bytes cannot show: the rows below judge the encoding, however it was made |
+//! | Read the batch from stdin, one item per line: | — | the introduction of the list below |
+//! | `reading <sensor> <seq> <value>` - the readings, in order (sensor names have no spaces); | `one reading` `varints at their edges` | `protobuf_wire__fixed_width_seq` `protobuf_wire__numbers_as_i64` |
+//! | then at most one each, in any order: `flags <n>…` (`flags` alone is an empty list), `last true` or `last false`, `offset <n>`. | `flags packed` `defaults are left out` | `protobuf_wire__fields_in_input_order` `protobuf_wire__flags_option` |
+//! | Write the protobuf encoding of that `Batch` to stdout, and nothing else: | `empty input` | `protobuf_wire__trailing_newline` |
+//! | each field is a tag - the varint `field_number << 3 \| wire_type` - then its value; integers are varints (wire type 0): 7 bits a byte, low bits first, the top bit set on every byte but the last; | `one reading` `varints at their edges` | `protobuf_wire__fixed_width_seq` `protobuf_wire__numbers_as_i64` |
+//! | `sint64` is zigzag-encoded first; a negative `int32` is sign-extended to 64 bits, a ten-byte varint; | `one reading` `a negative offset` | `protobuf_wire__unzigzagged_sint64` `protobuf_wire__offset_as_u32` |
+//! | strings and nested messages are length-delimited (wire type 2): the tag, the length in bytes as a varint, the bytes; | `a sensor name that is not ASCII` `a seeded batch` | `protobuf_wire__chars_not_bytes` `protobuf_wire__length_one_byte` |
+//! | `flags` is packed: one length-delimited field holding all the varints; | `flags packed` | `protobuf_wire__unpacked_flags` |
+//! | a field with its default value (0, false, "", an empty list) is left out; fields come in the order of their numbers. | `defaults are left out` `flags packed` | `protobuf_wire__flags_option` `protobuf_wire__fields_in_input_order` |
+//! | Empty input is an empty `Batch`: zero bytes. | `empty input` | `protobuf_wire__trailing_newline` |
+//! | Environment: none; the input is on stdin. | — | context |
 
 use crate::harness::expect::expect_success;
 use crate::harness::{Failure, Grading, Outcome};
@@ -21,7 +37,7 @@ pub const CHECKS: &[&str] = &[
     "flags packed, `last true`, a positive offset",
     "defaults are left out: `flags` with no numbers, `last false`, `offset 0`",
     "a negative offset is a ten-byte varint",
-    "a seeded batch of many readings, with every line",
+    "a seeded batch of many readings, one with a name of over 127 bytes, with every line",
 ];
 
 fn reading(sensor: &str, seq: u64, value: i64) -> Reading {
@@ -119,7 +135,15 @@ pub async fn grade(g: &Grading) -> Outcome {
                 let value = g.rng(|r| r.range(0, 1 << 40)) as i64 - (1 << 39);
                 reading(&name(g), i * g.rng(|r| r.range(1, 1 << 20)), value)
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // One sensor's name is long: its length, and its reading's, take
+        // two varint bytes (the earlier batches' lengths all fit in one).
+        let mut readings = readings;
+        let long = g.rng(|r| r.range(0, n)) as usize;
+        readings[long].sensor = (0..g.rng(|r| r.range(12, 20)))
+            .map(|_| g.rng(|r| r.word(10)))
+            .collect::<Vec<_>>()
+            .join("-");
         let flags = (0..g.rng(|r| r.range(1, 8)))
             .map(|_| g.rng(|r| r.range(0, 1 << 31)) as u32)
             .collect();
