@@ -17,11 +17,11 @@
 //!
 //! How it is graded: netlings starts two copies of your worker (each with
 //! its own sink, so it knows who did what), waits until both are
-//! connected, pushes a dozen tasks at once, and checks that every result
-//! comes back once, correct, no sooner than its work allows, and that each
-//! copy did a fair share (PUSH deals tasks round-robin among the PULLs
-//! connected to it). Nothing acknowledges a task: if a copy dies, the tasks
-//! it held are lost (RabbitMQ would redeliver them).
+//! connected, pushes a dozen tasks at once (PUSH deals them round-robin
+//! among the PULLs connected to it), and checks that every result comes
+//! back once, correct, and no sooner than its work allows. Nothing
+//! acknowledges a task: if a copy dies, the tasks it held are lost
+//! (RabbitMQ would redeliver them).
 
 // Silences "unused" warnings while this is a stub; delete it when you are done.
 #![allow(unused)]

@@ -8,8 +8,17 @@
 //! taken), one that swaps its sockets is refused by the ZMTP handshake.
 //! Then it pushes tasks that take tens of milliseconds each, all at once,
 //! and checks that every result comes back once, correct, no sooner than
-//! its work allows, while both copies keep running; and that PUSH's
-//! round-robin gave each copy a fair share.
+//! its work allows, while both copies keep running. (How many tasks each
+//! copy gets is not judged: netlings' PUSH deals them round-robin to the
+//! PULLs connected when it sends, whatever a worker does.)
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Write a worker of the ZeroMQ guide's pipeline: a ventilator PUSHes tasks, workers PULL them, and PUSH their results to a sink. | — | the roles |
+//! | netlings is the ventilator, bound at `NETLINGS_TASKS`, and the sink, bound at `NETLINGS_RESULTS` (`tcp://127.0.0.1:<port>` both). | `both copies connect` | `zmq_pipeline__swapped_sockets` |
+//! | Your worker binds nothing: it connects a PULL socket to `NETLINGS_TASKS` and a PUSH socket to `NETLINGS_RESULTS` - the stable ends bind, the workers that come and go connect. | `both copies connect` | `zmq_pipeline__binds` `zmq_pipeline__swapped_sockets` |
+//! | Each task is one frame, `<id> <n> <ms>`: work on it for `<ms>` milliseconds (sleep: it stands for real work), then push one frame, `<id> <n*n>`. | `every task's result` | `zmq_pipeline__skips_the_work` |
+//! | Then take the next task, until netlings stops you. | `every task's result` | `zmq_pipeline__one_task` `zmq_pipeline__socket_per_task` |
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -23,7 +32,6 @@ use crate::peers::zmq::{Joined, Peer, Zmq, replay, text};
 pub const CHECKS: &[&str] = &[
     "both copies connect PULL to NETLINGS_TASKS and PUSH to NETLINGS_RESULTS",
     "every task's result comes back once, correct, after its work",
-    "both copies took a fair share of the tasks",
 ];
 
 const TASKS: u64 = 12;
@@ -78,41 +86,20 @@ pub async fn grade(g: &Grading) -> Outcome {
         })
         .await?;
 
-    let done = g
-        .check(CHECKS[1], async {
-            let mut pending: HashMap<u64, Task> = HashMap::new();
-            for ((id, n, ms), line) in tasks.iter().zip(&lines) {
-                pending.insert(
-                    *id,
-                    Task {
-                        n: *n,
-                        ms: *ms,
-                        pushed: Instant::now(),
-                    },
-                );
-                ventilator.send_text(line).await?;
-            }
-            results(&zmq, &programs, &mut sinks, pending).await
-        })
-        .await?;
-
-    g.check(CHECKS[2], async {
-        let least = TASKS / 4;
-        for (copy, count) in COPIES.iter().zip(&done) {
-            if *count < least {
-                return Err(Failure::fail(format!(
-                    "{copy} answered {count} of the {TASKS} tasks ({} answered {}): each copy should take \
-                     about half, and at least {least}",
-                    COPIES.iter().find(|c| *c != copy).unwrap_or(copy),
-                    TASKS - count
-                ))
-                .because(
-                    "PUSH deals tasks round-robin among the PULL sockets connected to it: a copy gets its share \
-                     only if its PULL stays connected, one socket for its whole life",
-                ));
-            }
+    g.check(CHECKS[1], async {
+        let mut pending: HashMap<u64, Task> = HashMap::new();
+        for ((id, n, ms), line) in tasks.iter().zip(&lines) {
+            pending.insert(
+                *id,
+                Task {
+                    n: *n,
+                    ms: *ms,
+                    pushed: Instant::now(),
+                },
+            );
+            ventilator.send_text(line).await?;
         }
-        Ok(())
+        results(&zmq, &programs, &mut sinks, pending).await
     })
     .await?;
 

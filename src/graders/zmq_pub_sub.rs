@@ -12,10 +12,22 @@
 //! wants, so it is always published before #3 subscribed, and lost. Then
 //! each subscriber must get every message its prefixes match, in order,
 //! none other, and `END`.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Publish to several subscribers, and lose nothing. | `each subscriber gets every message` | `zmq_pub_sub__subscriber_side_filter` |
+//! | Bind a PUB socket at `NETLINGS_ENDPOINT` and a REP socket at `NETLINGS_SYNC_ENDPOINT`. | `binds a PUB socket` `publishes HELLO` | `zmq_pub_sub__swapped_endpoints` `zmq_pub_sub__waits_for_one` |
+//! | `NETLINGS_SUBSCRIBERS` subscribers will connect to both, each subscribing to its own prefixes. `NETLINGS_MESSAGES` holds the messages, one per line, each beginning with its topic (`weather.oslo 3`). | — | what netlings provides |
+//! | The trap - the slow joiner: a subscription reaches the PUB some time after the subscriber connected, and until it does the PUB drops every message for it, silently. There is no broker to keep them. So: | — | why the handshake below |
+//! | Until `NETLINGS_SUBSCRIBERS` subscribers have each sent `READY` on the REP socket (answer each one; its REQ waits for the answer), send the one-frame message `HELLO` on the PUB again and again, every 20 ms or so, and nothing else. | `publishes HELLO` | `zmq_pub_sub__no_handshake` `zmq_pub_sub__waits_for_one` `zmq_pub_sub__one_hello` |
+//! | A subscriber says READY only after a HELLO reached it, which proves its subscriptions have arrived (they travelled before it, on the same connection). A READY alone would not prove that: it takes another connection, and can overtake them. | `publishes HELLO` | `zmq_pub_sub__ready_without_hello` |
+//! | Then publish each line of `NETLINGS_MESSAGES`, in order, as one frame exactly as given: the PUB sends it to every subscriber whose prefix begins it, and to no other. | `each subscriber gets every message` | `zmq_pub_sub__subscriber_side_filter` |
+//! | Then publish the one frame `END`, and keep running: `send` only queues, and netlings stops your program when it is done. | `each subscriber gets END` `each subscriber gets every message` | `zmq_pub_sub__no_end` `zmq_pub_sub__exits_after_end` |
 
 use bytes::Bytes;
 use zeromq::{ReqSocket, SubSocket};
 
+use crate::harness::crash::describe_exit;
 use crate::harness::net::free_tcp_addr;
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::zmq::{Peer, Zmq, replay, text};
@@ -189,7 +201,9 @@ pub async fn grade(g: &Grading) -> Outcome {
                     lines(&want),
                     lines(&got),
                 );
-                if s.got.is_empty() {
+                if let Some(exited) = exited_early(&program) {
+                    failure = failure.because(exited);
+                } else if s.got.is_empty() {
                     failure = failure.because(
                         "a SUB socket's subscription is a prefix of a message's first frame, matched by the PUB: \
                          publish each message as one frame that begins with its topic, exactly as NETLINGS_MESSAGES has it",
@@ -204,6 +218,11 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check(CHECKS[3], async {
         for s in &subscribers {
+            if !s.ended
+                && let Some(exited) = exited_early(&program)
+            {
+                return Err(Failure::fail(format!("{} got no `END`", s.label())).because(exited));
+            }
             if !s.ended {
                 return Err(Failure::timeout(format!(
                     "{} got its messages, then no `END` within {} s",
@@ -226,6 +245,18 @@ pub async fn grade(g: &Grading) -> Outcome {
         }
     }
     Ok(())
+}
+
+/// Why messages went missing when the program has exited: what it
+/// queued had not left yet.
+fn exited_early(program: &Program) -> Option<String> {
+    let status = program.exit_status()?;
+    let exit = describe_exit(status, &program.stderr_text());
+    Some(format!(
+        "your program {} before netlings stopped it: `send` only queues a message, and what had not \
+         left yet was lost with the program - keep running after END",
+        exit.summary
+    ))
 }
 
 fn lines(messages: &[&String]) -> Vec<u8> {

@@ -9,6 +9,17 @@
 //! that is not UTF-8 (each must get an `ERR`, since a REP that does not
 //! answer leaves its client waiting forever), and a last request must still
 //! be served.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | ZeroMQ has no broker: your program *is* the server, a REP socket bound at `NETLINGS_ENDPOINT` (`tcp://127.0.0.1:<port>`). | `binds a REP socket` | `zmq_req_rep__connects` |
+//! | REQ clients connect to it and ask in lock-step: one request, then wait for its reply. | — | what netlings' clients do |
+//! | Each request is one frame, `ADD a b` or `MUL a b`, with `a` and `b` signed 64-bit integers. Answer with one frame: | `ADD and MUL` | `zmq_req_rep__i32` `zmq_req_rep__reply_on_request` |
+//! | the result in decimal (`ADD 2 -5` → `-3`); | `ADD and MUL` | `zmq_req_rep__i32` |
+//! | `ERR overflow` when the result does not fit 64 bits; | `a result that does not fit` | `zmq_req_rep__wrapping` |
+//! | `ERR <reason>` for anything else (another operation, a missing or extra operand, something that is not a 64-bit integer). | `anything else` | `zmq_req_rep__ignores_extra_operands` |
+//! | Several clients are connected at once and may all be waiting: each must get the answer to its own request. | `several REQ clients` | `zmq_req_rep__router_first_client` |
+//! | A request of more than one frame, or one that is not UTF-8, gets `ERR <reason>` too, and the server goes on serving: a REP that does not answer leaves its client waiting forever. | `extra frames` | `zmq_req_rep__drops_bad_frame` `zmq_req_rep__panics_on_bad_utf8` |
 
 use bytes::Bytes;
 use zeromq::ReqSocket;
