@@ -38,13 +38,23 @@ pub fn compile(files: &[PathBuf], include: &Path, out: &Path) -> Result<(), Stri
 /// protox's error with its file, line and column when it has them.
 fn describe(error: &protox::Error, include: &Path) -> String {
     use miette::Diagnostic;
+    let text = error
+        .file()
+        .and_then(|file| std::fs::read_to_string(include.join(file)).ok())
+        .unwrap_or_default();
     let offset = error
         .labels()
         .and_then(|mut labels| labels.next())
-        .map(|label| label.offset());
+        .map(|label| label.offset())
+        // protox points nowhere when the file ends too soon: at its end.
+        .or_else(|| {
+            error
+                .to_string()
+                .contains("end of file")
+                .then_some(text.len())
+        });
     match (error.file(), offset) {
         (Some(file), Some(offset)) => {
-            let text = std::fs::read_to_string(include.join(file)).unwrap_or_default();
             let before = &text[..offset.min(text.len())];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

@@ -81,7 +81,7 @@ pub async fn quiz(app: &App, question: Option<&str>) -> Result<ExitCode> {
             exercise.name
         );
     }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {rel}"))?;
+    let text = crate::catalog::read_text(&path, Path::new(&rel))?;
     let quiz = Quiz::parse(Path::new(&rel), &text)?;
     let key_path = app.ws.solution_path(&exercise);
     let key_text = std::fs::read_to_string(&key_path)

@@ -367,8 +367,8 @@ fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Vec<Check> {
         Which::Solution => Ok(key.as_answers(&shipped)),
         Which::Exercise => match std::fs::read(ws.exercise_path(exercise)) {
             Err(e) => Err(format!("cannot read {}: {e}", rel.display())),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Err(_) => Err(format!("{} is not UTF-8 text", rel.display())),
+            Ok(bytes) => match crate::catalog::utf8_text(bytes) {
+                Err((line, message)) => Err(format!("{}:{line}: {message}", rel.display())),
                 Ok(text) => Quiz::parse(&rel, &text).map_err(|e| {
                     format!(
                         "{e}\nFix that line (or `netlings reset {}` for a fresh answer file).",
