@@ -74,6 +74,10 @@ pub struct Exercise {
     /// What the whole exercise is worth, spread over its checks (a quiz's:
     /// over its items); by default one point per check.
     pub points: Option<u32>,
+    /// How many of its grader's first checks the stub passes as shipped
+    /// (it listens already; a bug stub connects): they earn nothing, so an
+    /// untouched stub scores zero. `tests/exercises.rs` proves the count.
+    pub given: usize,
 }
 
 impl Exercise {
@@ -159,6 +163,8 @@ struct RawExercise {
     files: Vec<Spanned<String>>,
     #[serde(default)]
     points: Option<Spanned<u32>>,
+    #[serde(default)]
+    given: usize,
 }
 
 /// Position of a byte offset as (line, column), both 1-based.
@@ -370,6 +376,7 @@ impl Catalog {
                 grader,
                 files: e.files.into_iter().map(Spanned::into_inner).collect(),
                 points: e.points.map(Spanned::into_inner),
+                given: e.given,
             });
         }
         if exercises.is_empty() {

@@ -2,6 +2,7 @@
 //! Nothing in netlings imports this module; it imports them.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -9,6 +10,7 @@ use clap::{Parser, Subcommand};
 use colored::Colorize;
 
 use crate::app::{App, EXIT_CONFIG};
+use crate::classroom::{self, ClassroomCommand};
 use crate::commands::{self, Format};
 use crate::dev::{self, DevCommand};
 use crate::{cards, harness, watch};
@@ -64,6 +66,13 @@ enum Command {
         /// Replay a run's random choices
         #[arg(long)]
         seed: Option<u64>,
+        /// Grade the exercise files of a student's checkout at DIR with this
+        /// netlings' own graders (nothing else is read from DIR)
+        #[arg(long, value_name = "DIR", conflicts_with = "solutions")]
+        learner: Option<PathBuf>,
+        /// Also write the JUnit report to FILE (whatever --format says)
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
     },
     /// Answer a card's quiz in the terminal (the current card's by default)
     Quiz {
@@ -80,6 +89,9 @@ enum Command {
     },
     /// Restore an exercise's original stub; your version is kept as a backup
     Reset { name: String },
+    /// For instructors: a template repository that grades on push
+    #[command(subcommand)]
+    Classroom(ClassroomCommand),
     /// For exercise authors
     #[command(subcommand)]
     Dev(DevCommand),
@@ -147,10 +159,24 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             format,
             jobs,
             seed,
-        } => commands::verify(&app, &names, solutions, format, jobs, seed).await,
+            learner,
+            junit,
+        } => {
+            let args = commands::Verify {
+                names,
+                solutions,
+                format,
+                jobs,
+                seed,
+                learner,
+                junit,
+            };
+            commands::verify(&app, &args).await
+        }
         Command::Reset { name } => commands::reset(&app, &name),
         Command::Quiz { question } => cards::quiz(&app, question.as_deref()).await,
         Command::Answer { question, force } => cards::answer(&app, &question, force),
+        Command::Classroom(cmd) => classroom::run(&app, cmd),
         Command::Dev(cmd) => dev::run(&app, cmd).await,
     }
 }

@@ -3,10 +3,11 @@
 //! in [`crate::watch`], `dev` in [`crate::dev`].)
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::ValueEnum;
 use colored::Colorize;
 
@@ -127,41 +128,62 @@ pub fn hint(app: &App, name: Option<&str>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn verify(
-    app: &App,
-    names: &[String],
-    solutions: bool,
-    format: Format,
-    jobs: Option<usize>,
-    seed: Option<u64>,
-) -> Result<ExitCode> {
-    let exercises: Vec<Exercise> = if names.is_empty() {
+/// What `verify` grades, and how it shows it.
+pub struct Verify {
+    /// Exercise names; all of them when empty.
+    pub names: Vec<String>,
+    /// The reference solutions instead of the stubs.
+    pub solutions: bool,
+    pub format: Format,
+    pub jobs: Option<usize>,
+    pub seed: Option<u64>,
+    /// A student's checkout: its learner files are graded with this
+    /// checkout's graders (see [`crate::classroom::learner`]).
+    pub learner: Option<PathBuf>,
+    /// Also write the JUnit report to this file.
+    pub junit: Option<PathBuf>,
+}
+
+pub async fn verify(app: &App, args: &Verify) -> Result<ExitCode> {
+    let exercises: Vec<Exercise> = if args.names.is_empty() {
         app.catalog.exercises.clone()
     } else {
-        names
+        args.names
             .iter()
             .map(|n| app.exercise(n).cloned())
             .collect::<Result<_>>()?
     };
     let started = Instant::now();
     let options = Options::new(
-        which(solutions),
-        seed.unwrap_or_else(Rng::fresh_seed),
-        jobs.unwrap_or_else(default_jobs),
+        which(args.solutions),
+        args.seed.unwrap_or_else(Rng::fresh_seed),
+        args.jobs.unwrap_or_else(default_jobs),
         Show::Quiet,
     );
-    if format == Format::Human {
+    let root = match &args.learner {
+        Some(dir) => crate::classroom::learner::stage(&app.ws.root, &app.catalog, dir)?,
+        None => app.ws.root.clone(),
+    };
+    if args.format == Format::Human {
         eprintln!(
-            "building and grading {} exercise{} ({} at a time, seed {})…",
+            "building and grading {} exercise{}{} ({} at a time, seed {})…",
             exercises.len(),
             if exercises.len() == 1 { "" } else { "s" },
+            args.learner
+                .as_ref()
+                .map(|d| format!(" of {}", d.display()))
+                .unwrap_or_default(),
             options.jobs,
             options.seed
         );
     }
-    let reports = grade::build_and_grade(&exercises, &app.ws.root, &options).await?;
+    let reports = grade::build_and_grade(&exercises, &root, &options).await?;
     let summary = Summary::of(&reports, started.elapsed());
-    match format {
+    if let Some(path) = &args.junit {
+        std::fs::write(path, report::junit::render(&reports, &summary))
+            .with_context(|| format!("writing the JUnit report to {}", path.display()))?;
+    }
+    match args.format {
         Format::Human => {
             for r in reports.iter().filter(|r| r.status != Status::Pass) {
                 crate::outln!("{}", format!("── {} ──", r.name).bold());
@@ -174,7 +196,8 @@ pub async fn verify(
         Format::Junit => crate::out!("{}", report::junit::render(&reports, &summary)),
         Format::Classroom => crate::outln!("{}", report::classroom::render(&reports, &summary)),
     }
-    if !solutions {
+    // A student's grade is not this checkout's progress.
+    if !args.solutions && args.learner.is_none() {
         app.record(&mut app.state()?, &reports)?;
     }
     Ok(exit_for(&reports))

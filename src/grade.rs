@@ -123,7 +123,8 @@ fn is_gate(name: &str) -> bool {
 
 /// Lists every check of a program's grader - those its grade did not reach
 /// as skipped - and gives each check its worth: the exercise's points
-/// spread over them (one each by default). Gates are worth nothing.
+/// spread over them (one each by default). Gates, and the checks the stub
+/// passes as shipped (`given`), are worth nothing.
 fn account(exercise: &Exercise, checks: &mut Vec<Check>) {
     if !exercise.is_quiz()
         && let Some(grader) = graders::lookup(&exercise.grader)
@@ -145,7 +146,13 @@ fn account(exercise: &Exercise, checks: &mut Vec<Check>) {
                 .map(|name| Check::skipped(*name, why)),
         );
     }
-    let own: Vec<&mut Check> = checks.iter_mut().filter(|c| !is_gate(&c.name)).collect();
+    // The checks the stub passes as shipped earn nothing: the learner's
+    // points are for the learner's work.
+    let own: Vec<&mut Check> = checks
+        .iter_mut()
+        .filter(|c| !is_gate(&c.name))
+        .skip(exercise.given)
+        .collect();
     let total = Points::whole(
         exercise
             .points
@@ -173,6 +180,7 @@ pub fn report(
         build: Duration::ZERO,
         checks,
         seed,
+        seeded: !exercise.is_quiz(),
     }
 }
 

@@ -33,6 +33,7 @@ pub mod app;
 pub mod cards;
 pub mod cargo;
 pub mod catalog;
+pub mod classroom;
 pub mod cli;
 pub mod commands;
 pub mod dev;

@@ -130,6 +130,7 @@ fn every_status() -> Vec<ExerciseReport> {
         build: Duration::ZERO,
         checks,
         seed: 7,
+        seeded: true,
     };
     vec![
         report(

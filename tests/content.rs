@@ -242,3 +242,29 @@ fn every_model_answer_ends_with_its_references() {
         }
     }
 }
+
+/// Every exercise a card's answer or quiz names is one the learner can do:
+/// the cards describe the curriculum as it was built.
+#[test]
+fn every_exercise_a_card_names_exists() {
+    let root = common::repo_root();
+    let catalog = Catalog::load(&root).unwrap();
+    let found = netlings::dev::mentions(&catalog, &|rel| {
+        std::fs::read_to_string(root.join(rel)).ok()
+    });
+    assert!(
+        found.len() > 50,
+        "only {} mentions found: is the scan still reading the cards?",
+        found.len()
+    );
+    let missing: Vec<String> = found
+        .iter()
+        .filter(|m| !m.exists)
+        .map(|m| format!("{}:{}: `{}`", m.file.display(), m.line, m.name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "cards name exercises that do not exist:\n{}",
+        missing.join("\n")
+    );
+}

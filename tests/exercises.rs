@@ -115,6 +115,27 @@ async fn every_stub_fails_with_the_message_of_its_todo() {
         if let Err(e) = grader.ran_in_order(&report.checks) {
             problems.push(format!("{}: {e}", exercise.name));
         }
+        // An untouched stub earns nothing: the checks it passes are exactly
+        // those `given` in exercises.toml (worth nothing).
+        let passed = report
+            .checks
+            .iter()
+            .filter(|c| c.status == Status::Pass && c.name != "compiles")
+            .count();
+        if passed != exercise.given {
+            problems.push(format!(
+                "{}: the stub passes {passed} of its grader's checks, but exercises.toml says \
+                 `given = {}` (the checks a stub passes as shipped earn nothing; set it to {passed})",
+                exercise.name, exercise.given
+            ));
+        }
+        if report.points() != netlings::report::Points::ZERO {
+            problems.push(format!(
+                "{}: the untouched stub earns {} points",
+                exercise.name,
+                report.points()
+            ));
+        }
         let Some(failed) = report.checks.iter().find(|c| c.status != Status::Pass) else {
             problems.push(format!("{}: the untouched stub PASSES", exercise.name));
             continue;

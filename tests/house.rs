@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use netlings::catalog::Catalog;
-use netlings::dev::{Tree, audit, known_programs};
+use netlings::dev::{Tree, audit, known_programs, trace_all};
 
 #[test]
 fn generated_files_are_up_to_date() {
@@ -38,6 +38,18 @@ fn every_exercise_has_its_files_mutants_and_variants() {
         graders: netlings::graders::ALL,
         exists: &|rel| root.join(rel).is_file(),
     });
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every sentence of every stub maps to the checks that judge it and the
+/// mutants that prove them (the tables in the graders' docs; `dev check`
+/// says the same).
+#[test]
+fn every_sentence_of_every_stub_maps_to_a_check_and_a_mutant() {
+    let root = common::repo_root();
+    let catalog = Catalog::load(&root).unwrap();
+    let (mutants, _) = known_programs(&root).unwrap();
+    let (problems, _) = trace_all(&root, &catalog, netlings::graders::ALL, &mutants);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

@@ -29,9 +29,10 @@ async fn every_mutant_fails_with_the_check_that_names_its_bug() {
     let catalog = Catalog::load(&root).expect("exercises.toml loads");
     let mut mutants = mutants(&root).expect("mutant headers parse");
     assert!(mutants.len() >= 30, "only {} mutants", mutants.len());
-    // NETLINGS_MUTANTS=ws_ grades only the mutants whose name holds it.
+    // NETLINGS_MUTANTS=ws_ grades only the mutants whose name holds it
+    // (or one of several, separated by commas).
     if let Ok(only) = std::env::var("NETLINGS_MUTANTS") {
-        mutants.retain(|m| m.bin.contains(&only));
+        mutants.retain(|m| only.split(',').any(|o| m.bin.contains(o)));
         assert!(
             !mutants.is_empty(),
             "no mutant matches NETLINGS_MUTANTS={only}"
@@ -118,6 +119,13 @@ async fn judge(
             problems.push(format!("its verdict does not say `{word}`"));
         }
     }
+    for word in &m.says_not {
+        if message.contains(word.as_str()) {
+            problems.push(format!(
+                "its verdict says `{word}`, which does not fit its bug"
+            ));
+        }
+    }
     if took > VERDICT_WITHIN {
         problems.push(format!("its verdict took {took:?}"));
     }
@@ -150,7 +158,7 @@ async fn every_variant_passes() {
         "no variants under tests/mutants/variants"
     );
     if let Ok(only) = std::env::var("NETLINGS_MUTANTS") {
-        variants.retain(|v| v.bin.contains(&only));
+        variants.retain(|v| only.split(',').any(|o| v.bin.contains(o)));
     }
     let bins: Vec<String> = variants.iter().map(|v| v.bin.clone()).collect();
     let broker = common::broker_up();

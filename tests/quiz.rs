@@ -134,6 +134,22 @@ fn quiz_without_a_terminal_points_to_the_answer_file() {
     );
 }
 
+/// A quiz draws on no randomness: its verdict offers no seed to replay.
+#[test]
+fn a_quiz_verdict_offers_no_replay_seed() {
+    let dir = common::fixture();
+    let out = common::netlings(dir.path())
+        .args(["run", "quiz_q01"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.contains("quiz_q01"), "{out}");
+    assert!(!out.contains("seed"), "{out}");
+}
+
 #[test]
 fn a_malformed_answer_file_is_reported_with_its_line() {
     let dir = common::fixture();

@@ -13,8 +13,8 @@
 //!   than `NETLINGS_IDLE_TIMEOUT_MS` milliseconds.
 //!
 //! The protocol, as in `line_protocol`: requests `ADD a b` / `MUL a b` (i64)
-//! one per line, reply the decimal result as a line, anything else gets
-//! `ERR <reason>`; many requests per connection. Listen on `NETLINGS_ADDR`.
+//! one per line, reply the decimal result as a line; many requests per
+//! connection. Listen on `NETLINGS_ADDR`.
 //!
 //! How it is graded: one connection trickles a request that never ends
 //! while ten others connect and ask, last one first; then netlings times how

@@ -10,17 +10,14 @@
 //!   `key=` if the key is unset, sent to the address the request came from.
 //! - The key `version` always answers `version=netlings 1.0` and cannot be
 //!   changed.
-//! - A value may be thousands of bytes long; a request and its reply are
-//!   still one datagram each. `recv_from` returns at most what your buffer
-//!   holds (on Linux the rest of the datagram is dropped), so receive into
-//!   one big enough for any datagram (65 535 bytes).
+//! - A value may be up to 2000 bytes long: receive into a buffer that holds
+//!   the longest request whole (a datagram that does not fit is cut short).
 //!
 //! Listen on `NETLINGS_ADDR` (for example `127.0.0.1:41234`).
 //!
 //! How it is graded: netlings sends datagrams from several sockets (each has its
-//! own port), a 2000-byte value among them, and checks every reply: its text,
-//! that it is one datagram, that it goes to the socket that asked, and that it
-//! comes from `NETLINGS_ADDR`.
+//! own port) and checks every reply: its text, that it is one datagram, that it
+//! goes to the socket that asked, and that it comes from `NETLINGS_ADDR`.
 
 // Silences "unused" warnings while this is a stub; delete it when you are done.
 #![allow(unused)]

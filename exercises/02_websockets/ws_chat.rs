@@ -15,9 +15,9 @@
 //!   join is announced. (netlings starts with two clients and waits until
 //!   the first one hears the second's messages.)
 //! - A client that stops reading must not stall the room: give each client
-//!   a bounded queue (for example a `tokio::sync::broadcast` receiver, or an
-//!   `mpsc::channel(N)` per client) and drop messages for, or disconnect, a
-//!   client whose queue is full.
+//!   a queue of at most 64 messages (for example a `tokio::sync::broadcast`
+//!   receiver, or an `mpsc::channel(N)` per client) and drop messages for,
+//!   or disconnect, a client whose queue is full.
 //!
 //! How it is graded: netlings joins as several clients and checks who gets
 //! what; then one client stops reading while netlings sends 10 MiB through

@@ -21,8 +21,9 @@
 //!    ```
 //!    then send one text frame, built by hand: `welcome to <path>`, where
 //!    `<path>` is the request's target (`GET /room/7 HTTP/1.1` → `welcome to /room/7`).
-//!    A server's frames are not masked: `0x81`, the length, the payload
-//!    (lengths of 126 and more need the extended length field).
+//!    A server's frames are not masked: `0x81`, the length, the payload.
+//!    A length up to 125 fits in the second byte; for 126 to 65535 bytes
+//!    the second byte is 126 and the length follows in 2 bytes (big-endian).
 //! 3. Any other request gets `HTTP/1.1 400 Bad Request`.
 //!
 //! How it is graded: netlings sends the upgrade bytes itself and checks the

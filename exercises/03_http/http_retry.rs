@@ -19,9 +19,10 @@
 //! 5. Make at most `NETLINGS_MAX_ATTEMPTS` attempts in all. When the last
 //!    one fails too, print `gave up after <N> attempts` and exit non-zero.
 //!
-//! How it is graded: netlings runs your program four times against a
+//! How it is graded: netlings runs your program five times against a
 //! scripted server - 503, 503, 503 then 200; a 429 with `Retry-After: 1`;
-//! a 404; a 503 forever - and measures the gaps between your attempts.
+//! 502, 504 then 200; a 404; a 503 forever - and measures the gaps between
+//! your attempts.
 
 // Silences "unused" warnings while this is a stub; delete it when you are done.
 #![allow(unused)]

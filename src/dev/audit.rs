@@ -160,6 +160,7 @@ hint = "echo"
             bug: "a bug".into(),
             fails: fails.into(),
             says: Vec::new(),
+            says_not: Vec::new(),
         }
     }
 

@@ -1,14 +1,17 @@
 //! For exercise authors: `dev sync` writes what follows from the curriculum
 //! and the files; `dev check` proves the tree is whole (every exercise has
 //! its stub, solution, grader, mutants and variants, and every mutant names
-//! a check its grader has) and that graders tell good programs from bad
-//! ones (every solution passes, every stub fails). It also shows which
-//! exercises each card names, and fails when a card names none that exists.
+//! a check its grader has), that every sentence of every stub maps to a
+//! check and a mutant (the tables of `trace`), and that graders tell good
+//! programs from bad ones (every solution passes, every stub fails). It also
+//! shows which exercises each card names, and fails when a card names none
+//! that exists.
 
 mod audit;
 mod mentions;
 mod programs;
 mod sync;
+mod trace;
 
 use std::process::ExitCode;
 
@@ -27,6 +30,7 @@ pub use sync::{
     EXERCISES_MANIFEST, MUTANTS_MANIFEST, exercise_bins, exercise_crates, generated, grader_files,
     sync, topic_readme,
 };
+pub use trace::{NOT_YET_TRACED, TABLE_HEADER, stub_sentences, trace, trace_all};
 
 /// The package whose bins are the known-bad programs graders must reject.
 pub const MUTANTS_PACKAGE: &str = "netlings-mutants";
@@ -102,6 +106,23 @@ async fn check(app: &App, jobs: usize) -> Result<ExitCode> {
     crate::outln!(
         "ok  every exercise has its files, mutants and variants, and every exercise a card names exists"
     );
+    let (untrue, untraced) = trace_all(root, &app.catalog, crate::graders::ALL, &mutants);
+    for problem in &untrue {
+        crate::outln!("BAD {problem}");
+    }
+    if !untrue.is_empty() {
+        bail!(
+            "{} problem(s) in the tables that map stubs to checks; see above",
+            untrue.len()
+        );
+    }
+    crate::outln!("ok  every sentence of every stub maps to a check and a mutant");
+    if !untraced.is_empty() {
+        crate::outln!(
+            "--  no table yet (topics in NOT_YET_TRACED): {}",
+            untraced.join(", ")
+        );
+    }
 
     let programs: Vec<_> = app
         .catalog

@@ -21,6 +21,8 @@ pub struct Mutant {
     pub fails: String,
     /// Words the failure message must contain (the reason, not just a name).
     pub says: Vec<String>,
+    /// Words it must not contain: advice that does not fit this bug.
+    pub says_not: Vec<String>,
 }
 
 impl Mutant {
@@ -44,7 +46,8 @@ pub struct Variant {
 
 /// Reads the `.rs` files under `tests/mutants/` (topic folders, and
 /// `hostile/` for programs that misbehave whatever the exercise); each starts
-/// with `//! mutant of:`, `//! bug:`, `//! fails:` and optional `//! says:`.
+/// with `//! mutant of:`, `//! bug:`, `//! fails:` and optional `//! says:`
+/// and `//! says not:`.
 pub fn mutants(root: &Path) -> Result<Vec<Mutant>> {
     Ok(known_programs(root)?.0)
 }
@@ -105,6 +108,7 @@ pub fn known_programs(root: &Path) -> Result<(Vec<Mutant>, Vec<Variant>)> {
             bug: one("bug:")?,
             fails: one("fails:")?,
             says: field("says:"),
+            says_not: field("says not:"),
             path,
         });
     }

@@ -4,6 +4,15 @@
 //! client must wait for it and print it); one accepts, reads the PING, and
 //! never answers (the client must give up after its timeout - not much
 //! before, not much after - print `timeout`, and exit non-zero).
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | A blocking read waits until data comes — forever, if the server accepted the connection and then hung. | — | context |
+//! | Write a client that gives up in time: | — | the introduction of the steps below |
+//! | Connect to `NETLINGS_ADDR` and send the line `PING\n`. | `` connects and sends `PING` `` | `client_timeouts__ping_without_newline` |
+//! | Wait for one reply line, `PONG <token>`, for at most `NETLINGS_TIMEOUT_MS` milliseconds. | `prints the reply of a server` `gives up after` | `client_timeouts__micros_for_millis` `client_timeouts__no_timeout` |
+//! | If it comes: print it (`PONG <token>`) and exit with status 0. | `prints the reply of a server` | `client_timeouts__micros_for_millis` |
+//! | If it does not: print `timeout` and exit with a non-zero status. | `gives up after` | `client_timeouts__exits_zero` |
 
 use std::time::{Duration, Instant};
 

@@ -5,6 +5,16 @@
 //! that never ends while ten clients connect and are asked last-first. Second
 //! run (a short timeout): an idle connection must close after the timeout -
 //! not before, not much after - while a connection that keeps talking stays.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | A blocking `read` waits until its client sends something — maybe never. | — | context |
+//! | A server that serves one connection at a time is then stuck, and so is every other client. | — | context: the bug the rows below catch |
+//! | Serve the `line_protocol` protocol again, this time: | — | the introduction of the list below |
+//! | to many clients at once: one slow or idle client must not delay the others (a thread per connection, or a tokio task per connection); | `serves 10 clients` | `concurrent_server__sequential_with_timeout` |
+//! | closing a connection that has been idle (no bytes received) for longer than `NETLINGS_IDLE_TIMEOUT_MS` milliseconds. | `closes a connection idle` `keeps open a connection` | `concurrent_server__no_timeout` `concurrent_server__lifetime_timeout` |
+//! | The protocol, as in `line_protocol`: requests `ADD a b` / `MUL a b` (i64) one per line, reply the decimal result as a line; many requests per connection. | `serves 10 clients` | `concurrent_server__i32_numbers` |
+//! | Listen on `NETLINGS_ADDR`. | `listens on NETLINGS_ADDR` | `concurrent_server__ipv6_loopback` |
 
 use std::time::{Duration, Instant};
 

@@ -1,12 +1,13 @@
 //! `http_retry` — retries with exponential backoff, `Retry-After`, and a cap.
 //!
-//! Four runs of the program, each against a freshly scripted order API:
+//! Five runs of the program, each against a freshly scripted order API:
 //! 503, 503, 503 then 200 (the server measures the gaps between attempts:
 //! they must grow exponentially from `NETLINGS_BASE_DELAY_MS`); a 429 with
-//! `Retry-After: 1` (the next attempt must wait that second); a 404 (never
-//! retried); a 503 forever (the program must stop after
-//! `NETLINGS_MAX_ATTEMPTS`, say so, and exit non-zero - or be stopped by
-//! netlings the moment it sends one attempt too many).
+//! `Retry-After: 1` (the next attempt must wait that second); a 502 then a
+//! 504 then 200 (retried like a 503); a 404 (never retried); a 503 forever
+//! (the program must stop after `NETLINGS_MAX_ATTEMPTS`, say so, and exit
+//! non-zero - or be stopped by netlings the moment it sends one attempt too
+//! many).
 //!
 //! Gaps are judged loosely: never shorter than asked, growing overall by at
 //! least half the ideal factor; a loaded machine only ever makes them longer.
@@ -29,6 +30,7 @@ pub const CHECKS: &[&str] = &[
     "prints the order after the 200 and exits with status 0",
     "honours `Retry-After: 1` after a 429 Too Many Requests",
     "prints the order after the 429 and exits with status 0",
+    "retries after 502 Bad Gateway and 504 Gateway Timeout too, then prints the order",
     "does not retry a 404 Not Found: prints `error: 404 …`, exits non-zero",
     "gives up after NETLINGS_MAX_ATTEMPTS attempts: prints `gave up after <n> attempts`, exits non-zero",
 ];
@@ -192,6 +194,7 @@ fn judge_wait(got: Duration, want: Duration) -> Wait {
 pub async fn grade(g: &Grading) -> Outcome {
     recovers_from_503s(g).await?;
     honours_retry_after(g).await?;
+    retries_gateway_errors(g).await?;
     does_not_retry_404(g).await?;
     gives_up_after_the_cap(g).await
 }
@@ -324,6 +327,36 @@ async fn honours_retry_after(g: &Grading) -> Outcome {
     g.check(
         "prints the order after the 429 and exits with status 0",
         run.prints_order(g, &body),
+    )
+    .await
+}
+
+/// 502 and 504 are "not now" too: a proxy in front of the API could not
+/// reach it, or not in time.
+async fn retries_gateway_errors(g: &Grading) -> Outcome {
+    let order = new_order(g);
+    let body = order_body(g, &order);
+    g.check(
+        "retries after 502 Bad Gateway and 504 Gateway Timeout too, then prints the order",
+        async {
+            let replies = vec![
+                Reply::error(502, "the gateway could not reach the order service"),
+                Reply::error(504, "the order service did not answer the gateway in time"),
+                Reply::json(200, &body),
+            ];
+            let mut run = Run::start(g, &order, MAX_ATTEMPTS, replies).await?;
+            for (n, status) in [(2, "502 Bad Gateway"), (3, "504 Gateway Timeout")] {
+                run.expect_attempt(n, backoff(n) * 3 + SLACK + g.limits.io)
+                    .await
+                    .map_err(|f| {
+                        f.and(format!("attempt {} was answered {status}", n - 1)).because(
+                            "502 and 504 are temporary like 503: a gateway in front of the API could \
+                             not reach it, or not in time. Retry 429, 502, 503 and 504",
+                        )
+                    })?;
+            }
+            run.prints_order(g, &body).await
+        },
     )
     .await
 }

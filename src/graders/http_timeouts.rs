@@ -24,6 +24,10 @@ pub const CHECKS: &[&str] = &[
 /// How long past its timeout a program may take before it counts as hung.
 const SLACK: Duration = Duration::from_secs(3);
 
+/// How much sooner than its timeout a program may seem to give up: clocks
+/// tick in milliseconds, and timers round up, never down.
+const TIMER_GRAIN: Duration = Duration::from_millis(10);
+
 /// Starts the program against `server` for `report`, and waits for its
 /// request; returns the program and when the request arrived.
 async fn start(
@@ -112,6 +116,8 @@ async fn never_answered(g: &Grading) -> Outcome {
         async {
             let server = Server::start(g).await?;
             server.route(&format!("/v1/reports/{report}"), Reply::hang());
+            // Before the program exists, so before its timer can start.
+            let started = Instant::now();
             let (mut program, asked) = start(g, &server, &report, timeout).await?;
             let status = match program.wait(timeout + SLACK).await {
                 Some(status) => status,
@@ -138,14 +144,22 @@ async fn never_answered(g: &Grading) -> Outcome {
                 .first()
                 .and_then(|r| r.ended)
                 .unwrap_or_else(Instant::now);
-            let waited = gave_up.saturating_duration_since(asked);
-            if waited < timeout / 2 {
+            // A timer never fires early, and the program's started after
+            // `started`: giving up sooner than the timeout after it is
+            // giving up early, whatever connecting and sending took.
+            let lived = gave_up.saturating_duration_since(started);
+            if lived + TIMER_GRAIN < timeout {
                 return Err(Failure::fail(format!(
-                    "your program gave up {} ms after its request; its timeout is {} ms",
-                    waited.as_millis(),
+                    "your program gave up {} ms after it was started ({} ms after its request \
+                     reached netlings); its timeout is {} ms, which had not passed yet",
+                    lived.as_millis(),
+                    gave_up.saturating_duration_since(asked).as_millis(),
                     timeout.as_millis()
                 ))
-                .because("NETLINGS_TIMEOUT_MS counts milliseconds"));
+                .because(
+                    "wait the whole NETLINGS_TIMEOUT_MS (in milliseconds) for the answer: the \
+                     timeout is the server's due, not a budget to keep a margin of",
+                ));
             }
             expect_line(&program, "`timeout`", "timeout", |l| l.starts_with("timeout")).map_err(|f| {
                 f.because(

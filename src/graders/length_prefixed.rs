@@ -1,6 +1,18 @@
 //! `length_prefixed` — 4-byte big-endian length, then the payload; the reply
 //! is the payload reversed; a length over 1 MiB closes that connection.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Another way to frame messages on a byte stream: put each message's length in front of it. | — | context |
+//! | Build a server for this protocol: | — | the introduction of the list below |
+//! | A frame is a 4-byte **big-endian** unsigned length `n`, then `n` bytes of payload (any bytes). | `replies to a frame` `reads a frame sent one byte per write` `handles a 1 MiB frame` | `length_prefixed__little_endian` `length_prefixed__read_not_read_exact` |
+//! | The reply to each frame is a frame holding the same payload reversed (`hello` → `olleh`). | `replies to a frame` `answers an empty frame` | `length_prefixed__little_endian` `length_prefixed__empty_closes` |
+//! | A length over 1 MiB (1 048 576) is a broken client: close that connection without a reply. | `closes a connection that announces more` | `length_prefixed__no_limit` |
+//! | Other connections carry on. | `closes a connection that announces more` | `length_prefixed__limit_ends_server` |
+//! | A connection carries any number of frames. | `answers three frames` | `length_prefixed__bufreader_per_frame` |
+//! | Listen on `NETLINGS_ADDR`. | `listens on NETLINGS_ADDR` | `length_prefixed__ipv6_loopback` |
 
+use crate::harness::expect::ended_early;
 use crate::harness::{Failure, Grading, Outcome, expect_bytes};
 use crate::peers::tcp::{self, Conn};
 
@@ -15,6 +27,10 @@ pub const CHECKS: &[&str] = &[
 ];
 
 const MAX_FRAME: usize = 1024 * 1024;
+
+/// How long a program whose connection just ended may take to be seen
+/// exiting, when it did exit (it is reaped within a moment of its end).
+const EXIT_SEEN_WITHIN: std::time::Duration = std::time::Duration::from_millis(500);
 
 const ENDIANNESS: &str = "the length is big-endian (network byte order): the header 00 00 00 05 \
 means 5. Read as little-endian it means 83 886 080, and a server waits for bytes that never come. \
@@ -118,9 +134,17 @@ pub async fn grade(g: &Grading) -> Outcome {
             })?;
         let payload = g.rng(|r| r.bytes(32));
         bystander.send(&frame(&payload)).await?;
-        expect_reversed(&mut bystander, &payload, "a frame on another connection")
-            .await
-            .map_err(|f| f.because("one broken client must not harm the others"))
+        let Err(failure) = expect_reversed(&mut bystander, &payload, "a frame on another connection").await else {
+            return Ok(());
+        };
+        // The other connection ended: did the whole program?
+        if failure.seen.ended()
+            && let Ok(status) = tokio::time::timeout(EXIT_SEEN_WITHIN, program.exited()).await
+        {
+            return Err(ended_early(&program, status, &format!("after a header announcing {absurd} bytes on another connection"))
+                .because("one broken client must not harm the others: close its connection, not the server"));
+        }
+        Err(failure.because("one broken client must not harm the others"))
     })
     .await?;
     drop(program);

@@ -5,6 +5,16 @@
 //! `ERR` on a connection that stays open. The protocol itself - requests
 //! and the replies they demand - is the calculator peer's
 //! (`peers::calculator`), shared with `concurrent_server`.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | TCP carries a stream of bytes, not messages: one `read` may return half a request, or three. | — | context: why the rows below are requirements |
+//! | Build a calculator server whose messages are lines: | — | the introduction of the list below |
+//! | Each request is one line ending in `\n`: `ADD a b` or `MUL a b`, where `a` and `b` are signed 64-bit integers (`i64`). | `answers a request that arrives one byte` `handles the whole signed 64-bit range` | `line_protocol__one_read_one_message` `line_protocol__i32` |
+//! | Reply with one line: the decimal result, e.g. `ADD 2 3` → `5\n`. | `` answers `ADD a b` `` | `line_protocol__reply_without_newline` |
+//! | Anything else (an unknown command, a missing or bad number) gets one line `ERR <reason>`, and the connection stays open. | `` answers `ERR <reason>` `` | `line_protocol__closes_after_error` |
+//! | A client may send many requests on one connection, one after another or all in a single write. | `answers three requests` `answers 100 pipelined` | `line_protocol__one_read_one_message` `line_protocol__fixed_buffer` |
+//! | Listen on `NETLINGS_ADDR`. | `listens on NETLINGS_ADDR` `serves a new connection` | `line_protocol__ipv6_loopback` `line_protocol__one_connection` |
 
 use crate::harness::{Grading, Outcome};
 use crate::peers::calculator::{Request, ask, expect_err, expect_reply};

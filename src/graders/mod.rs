@@ -125,6 +125,7 @@ pub mod ws_handshake;
 pub mod ws_ticker_client;
 pub mod xmlrpc_client;
 pub mod xmlrpc_server;
+pub mod zmq_pipeline;
 pub mod zmq_pub_sub;
 pub mod zmq_req_rep;
 
@@ -279,6 +280,11 @@ pub const ALL: &[Grader] = &[
         name: "xmlrpc_server",
         checks: xmlrpc_server::CHECKS,
         grade: |g| Box::pin(xmlrpc_server::grade(g)),
+    },
+    Grader {
+        name: "zmq_pipeline",
+        checks: zmq_pipeline::CHECKS,
+        grade: |g| Box::pin(zmq_pipeline::grade(g)),
     },
     Grader {
         name: "zmq_pub_sub",

@@ -7,6 +7,16 @@
 //! machine: a single `write` whose count is ignored fails every time.
 //! (A *blocking* std socket's `write` waits until it has sent everything on
 //! Linux, which is correct on the wire and passes.)
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | This client sends a large payload to a server that reads slowly, and it has a bug: the server receives only part of the payload. | `delivers all` | `send_all__single_write` |
+//! | Find and fix it. | `delivers all` | `send_all__single_write` |
+//! | The protocol: | — | the introduction of the steps below |
+//! | Connect to `NETLINGS_ADDR`. | `connects to NETLINGS_ADDR` | `send_all__wrong_variable` |
+//! | Send the `NETLINGS_SIZE` bytes that `payload` below makes. | `delivers all` | `send_all__wrong_pattern` |
+//! | Shut down the sending side (`shutdown()`), so the server sees EOF. | `delivers all` | `send_all__no_half_close` |
+//! | Read the server's one-line reply (`OK <bytes received>`), print it, and exit with status 0. | `prints the server's reply` | `send_all__short_reply_buffer` |
 
 use std::time::Duration;
 

@@ -3,6 +3,15 @@
 //! netlings is the server: it checks the request line byte for byte, sends a
 //! multi-line reply in three parts 100 ms apart (so one `read` cannot see it
 //! all), closes, and compares stdout with what it sent.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Write a client for a tiny greeting protocol: | — | the introduction of the steps below |
+//! | Connect to the server at `NETLINGS_ADDR` (for example `127.0.0.1:41234`). | `connects to NETLINGS_ADDR` | `tcp_client__ipv6_loopback` |
+//! | Send one request line: `HELLO <name>\n`, where `<name>` is the value of `NETLINGS_NAME`. | `sends the request line` | `tcp_client__no_newline` `hostile_client_hangs_silently` |
+//! | Read the server's reply until the server closes the connection (EOF). | `prints the whole reply` | `tcp_client__one_read` |
+//! | The reply is several lines and arrives in pieces, with pauses between. | — | what netlings' server does: the reason for the sentence above |
+//! | Print the reply to stdout exactly as received, and exit with status 0. | `prints the whole reply` | `tcp_client__one_read` |
 
 use std::time::Duration;
 

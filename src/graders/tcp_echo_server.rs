@@ -5,11 +5,21 @@
 //! the server closes; a second client is served after the first left, and
 //! while another is connected; a client that vanishes mid-echo does not take
 //! the server down.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Build an echo server (RFC 862): every byte a client sends comes back to it. | `echoes a line` `echoes 1 MiB` | `hostile_speaks_garbage` `tcp_echo_server__text_lines` |
+//! | Listen on the address in `NETLINGS_ADDR` (for example `127.0.0.1:41234`). | `listens on NETLINGS_ADDR` | `hostile_listens_elsewhere` |
+//! | Accept connections in a loop, and serve each one in its own thread (or tokio task): one quiet client must not block the others. | `serves another client` `serves two clients at once` | `tcp_echo_server__one_client` `tcp_echo_server__sequential` |
+//! | Echo exactly the bytes you read: any bytes, not just text. | `echoes 1 MiB` | `tcp_echo_server__text_lines` |
+//! | When `read` returns 0, the client has half-closed (it will send no more). Write back whatever is left, then close the connection. | `after the client's half-close` | `tcp_echo_server__ignores_half_close` |
+//! | A client that disappears (a failed write) ends its connection, not the server. | `survives a client that vanishes` | `tcp_echo_server__error_ends_server` |
+//! | std::net (as below) or tokio::net: your choice. | — | a freedom: the solution uses std::net, a variant tokio |
 
 use std::time::Duration;
 
 use crate::harness::expect::ended_early;
-use crate::harness::{Failure, Grading, Outcome, expect_bytes};
+use crate::harness::{Failure, Grading, Outcome, Seen, expect_bytes};
 use crate::peers::tcp::{self, Conn};
 
 pub const CHECKS: &[&str] = &[
@@ -24,6 +34,16 @@ pub const CHECKS: &[&str] = &[
 
 const BINARY_RULE: &str = "an echo server writes back exactly the bytes it read, as it reads them: \
 every byte value, not text, not lines (a String replaces bytes that are not UTF-8)";
+
+/// Why a connection that echoed a line ends before the echo of more.
+const ENDED_RULE: &str = "your program ended the connection while netlings was still sending: a \
+connection is served in a loop, read then write, until read() returns 0 (the client's half-close); \
+an error that ends it early (a failed conversion to text, a read_exact past the end) ends the echo too";
+
+/// Why an echo stops coming while netlings is still sending.
+const STALLED_RULE: &str = "the echo stopped coming: write back what each read() returned at once \
+(waiting for a newline, or for the whole input, stalls a client that sends more than fits in the \
+buffers before it reads)";
 
 /// How long the server must go on serving after a client vanished (it dies
 /// of a reset, if it does, within a millisecond or two of it).
@@ -65,7 +85,11 @@ pub async fn grade(g: &Grading) -> Outcome {
         let echo = first
             .send_while_receiving(&payload, "the echo of 1 MiB of random bytes")
             .await
-            .map_err(|f| f.because(BINARY_RULE))?;
+            .map_err(|f| {
+                f.because_when(|seen| seen == Seen::WrongBytes, BINARY_RULE)
+                    .because_when(Seen::ended, ENDED_RULE)
+                    .because_when(|seen| seen == Seen::Silence, STALLED_RULE)
+            })?;
         expect_bytes(
             "the echo of 1 MiB of random bytes",
             &payload,

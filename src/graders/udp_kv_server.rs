@@ -4,6 +4,18 @@
 //! reply; a value holding `=`; a value of 2000 bytes (one datagram, whole);
 //! replies from several sockets, each to its own port and from the server's
 //! address; `version` that cannot be changed.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Build a key-value store that speaks UDP. | `answers UDP on NETLINGS_ADDR` | `hostile_udp_garbage` |
+//! | Each request is one datagram: | `keeps a 2000-byte value whole` | `udp_kv_server__small_buffer` |
+//! | `key=value` stores `value` under `key` (split at the *first* `=`, so a value may itself contain `=`). | `` stores `key=value` `` `splits at the first` | `udp_kv_server__acks_inserts` `udp_kv_server__splits_at_last_equals` |
+//! | An insert gets **no** reply. | `` stores `key=value` `` | `udp_kv_server__acks_inserts` |
+//! | `key` (no `=`) looks the key up. | `` stores `key=value` `` | `udp_kv_server__acks_inserts` |
+//! | Reply with one datagram `key=value`, or `key=` if the key is unset, sent to the address the request came from. | `answers a lookup of an unset key` `replies to each sender's own address` | `udp_kv_server__silent_when_unset` `udp_kv_server__first_client_port` |
+//! | The key `version` always answers `version=netlings 1.0` and cannot be changed. | `answers UDP on NETLINGS_ADDR` `` does not let `version` `` | `hostile_udp_garbage` `udp_kv_server__version_overwritten` |
+//! | Listen on `NETLINGS_ADDR` (for example `127.0.0.1:41234`). | `answers UDP on NETLINGS_ADDR` | `udp_kv_server__replies_from_other_socket` |
+//! | A value may be up to 2000 bytes long: receive into a buffer that holds the longest request whole (a datagram that does not fit is cut short). | `keeps a 2000-byte value whole` | `udp_kv_server__small_buffer` |
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -4,6 +4,18 @@
 //! first datagrams and answers a later one (the gaps between tries must be
 //! about one timeout); one never answers (the client must try exactly
 //! `NETLINGS_TRIES` times, then give up, say so, and exit non-zero).
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | UDP may lose a datagram (or, more rarely, deliver it twice), and it never tells you. | — | context |
+//! | A client that needs an answer must retransmit. | `retransmits after` | `udp_retry_client__no_retry` |
+//! | Write one: | — | the introduction of the steps below |
+//! | Send the request datagram — the bytes of `NETLINGS_REQUEST` — to the server at `NETLINGS_ADDR`. | `sends the request datagram` | `udp_retry_client__request_with_newline` |
+//! | Wait up to `NETLINGS_TIMEOUT_MS` milliseconds for a reply datagram. | `retransmits after` | `udp_retry_client__micros_not_millis` |
+//! | No reply in time? Send the same request again. | `retransmits after` | `udp_retry_client__no_retry` |
+//! | Try at most `NETLINGS_TRIES` times in all. | `gives up after` | `udp_retry_client__one_try_too_many` |
+//! | On a reply: print its text on one line and exit with status 0. | `prints the reply and exits` | `udp_retry_client__prints_whole_buffer` |
+//! | After the last try times out: print `gave up after N tries` (N is `NETLINGS_TRIES`) and exit with a non-zero status. | `gives up after` | `udp_retry_client__one_try_too_many` |
 
 use std::time::{Duration, Instant};
 

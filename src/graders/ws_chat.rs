@@ -5,7 +5,23 @@
 //! its buffers full - does not stall the room: the others keep getting every
 //! message in time (the slow one may lose messages or be disconnected - and
 //! a server that disconnects it announces its leave, once, which the others
-//! may receive at any point of the flood).
+//! may receive at any point of the flood). When the slow client reads
+//! again, it must not get the whole flood: a queue of 64 messages, plus
+//! what the socket buffers hold (about 20 of them on loopback), is far
+//! from the 160 sent, and a server that kept them all has no bound.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | A chat room: the server pushes messages to clients the moment they happen, which plain HTTP requests cannot do. | — | context |
+//! | Build it: | — | the introduction of the list below |
+//! | Listen on `NETLINGS_ADDR`. | `listens on NETLINGS_ADDR` | `ws_chat__ipv6_loopback` |
+//! | A client joins with a WebSocket to `/chat?name=<name>`. | `lets two clients into the room` | `ws_chat__query_as_name` |
+//! | When `ada` joins, everyone else in the room gets the text message `* ada joined`. | `announces a join` | `ws_chat__no_join_announcement` |
+//! | When `ada` sends the text `hi`, everyone else gets `ada: hi` (not ada). | `lets two clients into the room` `sends a message to everyone else` | `ws_chat__query_as_name` `ws_chat__echoes_to_sender` |
+//! | When ada's connection ends, everyone else gets `* ada left`. | `announces a leave` | `ws_chat__no_leave` |
+//! | A client is in the room - it hears what is said - from the moment its join is announced. | `sends a message to everyone else` | `ws_chat__echoes_to_sender` |
+//! | (netlings starts with two clients and waits until the first one hears the second's messages.) | — | what netlings does: the reason a server may add a client to the room after its handshake |
+//! | A client that stops reading must not stall the room: give each client a queue of at most 64 messages (for example a `tokio::sync::broadcast` receiver, or an `mpsc::channel(N)` per client) and drop messages for, or disconnect, a client whose queue is full. | `a client that stops reading does not stall` `keeps a bounded queue` | `ws_chat__waits_for_every_client` `ws_chat__unbounded_queue` |
 
 use std::time::Duration;
 
@@ -22,7 +38,12 @@ pub const CHECKS: &[&str] = &[
     "sends a message to everyone else, not back to its sender",
     "announces a leave to those who stay",
     "a client that stops reading does not stall the room",
+    "keeps a bounded queue for a client that stops reading",
 ];
+
+/// How long nothing must come for dave before netlings counts what the
+/// server kept for him.
+const DRAINED_AFTER: Duration = Duration::from_millis(1500);
 
 /// Messages alice sends while dave reads nothing, and their size: together
 /// far more than dave's socket buffers and the server's send buffer hold.
@@ -147,6 +168,21 @@ pub async fn grade(g: &Grading) -> Outcome {
                         if got.starts_with(&format!("{b}: {SETTLE_PING}")) {
                             return Ok::<_, Failure>(());
                         }
+                        // bob's ping arrived, but not as `bob: <text>`:
+                        // the format is wrong, not the relay.
+                        if let Some(at) = got.find(SETTLE_PING) {
+                            let expected = format!("{b}: {}", &got[at..]);
+                            return Err(Failure::mismatch(
+                                format!("{a} received {b}'s message, but not as `<name>: <text>`"),
+                                format!("{b}'s message at {a}"),
+                                expected,
+                                got,
+                            )
+                            .because(format!(
+                                "relay each client's text as `<name>: <text>`, with the name from `/chat?name=<name>` \
+                                 (here `{b}`)"
+                            )));
+                        }
                         if let Some(i) = alice.skip_once.iter().position(|s| *s == got) {
                             alice.skip_once.remove(i);
                         }
@@ -210,12 +246,12 @@ pub async fn grade(g: &Grading) -> Outcome {
     })
     .await?;
 
-    g.check("a client that stops reading does not stall the room", async {
+    let (dave, mut dave_conn) = g.check("a client that stops reading does not stall the room", async {
         let dave = format!("dave{}", g.rng(|r| r.range(10, 99)));
         // dave's receive buffer is tiny, and dave never reads: once the
         // server's buffers for dave are full too, writing to dave blocks.
         let stream = tcp::connect_with_recv_buffer(addr, 4096).await?;
-        let _dave = WsConn::handshake(g, stream, &format!("/chat?name={dave}")).await?;
+        let dave_conn = WsConn::handshake(g, stream, &format!("/chat?name={dave}")).await?;
         alice.expect(&format!("* {dave} joined")).await?;
         bob.expect(&format!("* {dave} joined")).await?;
         // A server may disconnect a client whose queue is full (the stub
@@ -249,8 +285,41 @@ pub async fn grade(g: &Grading) -> Outcome {
         }
         // The room still works after the flood.
         bob.say("still here").await?;
-        alice.expect(&format!("{b}: still here")).await
+        alice.expect(&format!("{b}: still here")).await?;
+        Ok((dave, dave_conn))
     })
+    .await?;
+
+    g.check(
+        "keeps a bounded queue for a client that stops reading",
+        async {
+            g.transcript.event(None, format!("{dave} reads again: what did the server keep for him?"));
+            let flood_line = format!("{a}: ");
+            let mut kept = 0;
+            loop {
+                match dave_conn.recv_within(DRAINED_AFTER, "what the server kept").await {
+                    Ok(Message::Text(t)) if t.starts_with(&flood_line) && t.len() > FLOOD_SIZE => {
+                        kept += 1;
+                        if kept == FLOOD_MESSAGES {
+                            return Err(Failure::fail(format!(
+                                "{dave}, who read nothing while {a} sent {FLOOD_MESSAGES} messages of 64 KiB, \
+                                 then received every one of them: the server kept all {} for him",
+                                crate::report::size(FLOOD_MESSAGES * FLOOD_SIZE)
+                            ))
+                            .because(
+                                "a queue that grows without bound lets one slow client eat the server's memory: \
+                                 keep at most 64 messages for each client, and drop messages for (or disconnect) \
+                                 a client whose queue is full",
+                            ));
+                        }
+                    }
+                    Ok(_) => {}
+                    // Silence, or the server disconnected dave.
+                    Err(_) => return Ok(()),
+                }
+            }
+        },
+    )
     .await?;
     drop(program);
     Ok(())

@@ -3,6 +3,14 @@
 //! The script: text comes back as text, binary as binary (every byte value),
 //! a ping gets a pong with its payload, 1 MiB echoes whole, ten clients are
 //! served at once, and a close frame is answered with the client's own code.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Build a WebSocket echo server: | — | the introduction of the list below |
+//! | Listen on `NETLINGS_ADDR`; accept connections in a loop and run the WebSocket handshake on each (`tokio_tungstenite::accept_async`), each connection in its own task. | `listens on NETLINGS_ADDR` `completes the WebSocket handshake` `echoes to 10 clients at once` | `ws_echo_server__ipv6_loopback` `ws_echo_server__plain_tcp_echo` `ws_echo_server__one_at_a_time` |
+//! | Send back every text message as text and every binary message as binary, unchanged. | `echoes a text message as text` `echoes a binary message` `echoes a 1 MiB message whole` | `ws_echo_server__text_as_binary` `ws_echo_server__binary_as_text` `ws_echo_server__small_max_message` |
+//! | Pings get a pong with the same payload (tungstenite answers them by itself as you keep reading - do not echo them). | `answers a ping` | `ws_echo_server__raw_frames_ignore_ping` |
+//! | When the client sends a close frame, answer with the same code and end the connection (again tungstenite does it: keep reading until the stream ends). | `answers a close frame` | `ws_echo_server__breaks_on_close` |
 
 use tokio_tungstenite::tungstenite::Message;
 

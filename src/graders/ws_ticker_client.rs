@@ -8,6 +8,19 @@
 //! `SUBSCRIBE` resumes at the live tick, and the ticks in between are lost.
 //! Only the tick lines of its stdout (`<seq> <price>`) are judged, and a
 //! price may be written as the number it is (`101.2` for `101.20`).
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Live prices are a classic: the server pushes each tick as it happens. | — | context |
+//! | But a long-lived connection *will* drop, and a client must carry on without losing or repeating anything. | `printed every tick once` | `ws_ticker_client__resubscribes_live` `ws_ticker_client__from_last_printed` |
+//! | Write the client: | — | the introduction of the steps below |
+//! | Connect to `NETLINGS_WS_URL` (e.g. `ws://127.0.0.1:41234/ticks`) and send the text `SUBSCRIBE <symbol>` (`<symbol>` is `NETLINGS_SYMBOL`). | `connects to NETLINGS_WS_URL and subscribes` | `ws_ticker_client__binary_subscribe` |
+//! | The server sends text messages `TICK <symbol> <seq> <price>`, with `<seq>` counting up from 0. | — | what netlings' server sends: the input of the step below |
+//! | Print each tick as one line: `<seq> <price>`. | `printed every tick once` | `ws_ticker_client__prints_whole_message` |
+//! | The server may drop the connection at any time (the stream ends, or an error, without a close frame). | — | what netlings' server does: the reason for the step below |
+//! | Then reconnect and send `SUBSCRIBE <symbol> FROM <seq>` with the next tick you need: the server replays what you missed. | `reconnects after the server drops` `reconnects again` `printed every tick once` | `ws_ticker_client__no_reconnect` `ws_ticker_client__reconnects_once` `ws_ticker_client__replays_from_start` |
+//! | (Without `FROM` it resumes at the live tick, and whatever happened while you were away is lost.) | — | context: why FROM matters (the mutant that resubscribes without it fails the step above) |
+//! | The text `END` means the ticks are over: exit with status 0. | `printed every tick once, in order, then exited` | `ws_ticker_client__ignores_end` |
 
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
@@ -38,6 +51,11 @@ struct Ticker {
     prices: Vec<String>,
     /// The tick the ticker is at now.
     live: u64,
+    /// The next tick the client needs: the one after the last it was sent.
+    needed: u64,
+    /// Each resubscription after a drop: which drop, the request, the tick
+    /// it starts from, and the tick it needed.
+    resubscribed: Vec<(&'static str, String, u64, u64)>,
 }
 
 impl Ticker {
@@ -45,14 +63,16 @@ impl Ticker {
         format!("{seq} {}", self.prices[seq as usize])
     }
 
-    /// Reads the SUBSCRIBE request: where this connection's ticks start.
-    async fn subscription(&self, ws: &mut WsConn) -> Result<u64, Failure> {
+    /// Reads the SUBSCRIBE request: where this connection's ticks start,
+    /// and the request.
+    async fn subscription(&self, ws: &mut WsConn) -> Result<(u64, String), Failure> {
         let request = ws.recv_text("the SUBSCRIBE request").await?;
         let words: Vec<&str> = request.split_whitespace().collect();
         match words[..] {
-            ["SUBSCRIBE", symbol] if symbol == self.symbol => Ok(self.live),
+            ["SUBSCRIBE", symbol] if symbol == self.symbol => Ok((self.live, request)),
             ["SUBSCRIBE", symbol, "FROM", from] if symbol == self.symbol => from
                 .parse::<u64>()
+                .map(|from| (from, request.clone()))
                 .map_err(|_| Failure::fail(format!("`FROM {from}` is not a tick number"))),
             _ => Err(Failure::mismatch(
                 "the request is not `SUBSCRIBE <symbol>` or `SUBSCRIBE <symbol> FROM <seq>`",
@@ -74,7 +94,46 @@ impl Ticker {
             .await?;
         }
         self.live = self.live.max(until);
+        self.needed = until.min(TOTAL);
         Ok(())
+    }
+
+    /// Reads the SUBSCRIBE request of a reconnection `after` a drop, and
+    /// remembers where it starts against where it should.
+    async fn resubscription(
+        &mut self,
+        ws: &mut WsConn,
+        after: &'static str,
+    ) -> Result<u64, Failure> {
+        let (from, request) = self.subscription(ws).await?;
+        self.resubscribed.push((after, request, from, self.needed));
+        Ok(from)
+    }
+
+    /// What each resubscription that did not start at the needed tick
+    /// asked for, and what it should have.
+    fn wrong_resubscriptions(&self) -> Vec<String> {
+        self.resubscribed
+            .iter()
+            .filter(|(_, _, from, needed)| from != needed)
+            .map(|(after, request, from, needed)| {
+                let (first, last) = if from < needed {
+                    (*from, needed - 1)
+                } else {
+                    (*needed, from - 1)
+                };
+                let ticks = if first == last {
+                    format!("tick {first}")
+                } else {
+                    format!("ticks {first} to {last}")
+                };
+                format!(
+                    "{after} your client sent `{request}`, which starts at tick {from}; it had been sent every \
+                     tick before {needed}, so it should have asked `FROM {needed}` ({ticks} {})",
+                    if from < needed { "came twice" } else { "were lost" }
+                )
+            })
+            .collect()
     }
 }
 
@@ -103,6 +162,8 @@ pub async fn grade(g: &Grading) -> Outcome {
             .map(|_| g.rng(|r| format!("{}.{:02}", r.range(90, 120), r.range(0, 100))))
             .collect(),
         live: 0,
+        needed: 0,
+        resubscribed: Vec::new(),
     };
     let first_drop = g.rng(|r| r.range(4, 8));
     let second_drop = first_drop + MISSED_WHILE_AWAY + g.rng(|r| r.range(3, 6));
@@ -121,7 +182,7 @@ pub async fn grade(g: &Grading) -> Outcome {
                 .await?
                 .into_stream();
             let mut ws = WsConn::accept(g, stream).await?;
-            let from = ticker.subscription(&mut ws).await?;
+            let (from, _) = ticker.subscription(&mut ws).await?;
             ticker.send(&mut ws, from, first_drop).await?;
             Ok((listener, program, ws))
         })
@@ -141,7 +202,9 @@ pub async fn grade(g: &Grading) -> Outcome {
                 ),
             );
             let mut again = next_connection(g, &listener, &program, "after the first drop").await?;
-            let from = ticker.subscription(&mut again).await?;
+            let from = ticker
+                .resubscription(&mut again, "after the first drop")
+                .await?;
             ticker.send(&mut again, from, second_drop).await?;
             again.drop_abruptly();
             ticker.live += MISSED_WHILE_AWAY;
@@ -152,7 +215,9 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check("reconnects again after a second drop", async {
         let mut last = next_connection(g, &listener, &program, "after the second drop").await?;
-        let from = ticker.subscription(&mut last).await?;
+        let from = ticker
+            .resubscription(&mut last, "after the second drop")
+            .await?;
         ticker.send(&mut last, from, TOTAL).await?;
         last.send(Message::text("END")).await?;
         let _ = last.close(1000, "end of the ticks").await;
@@ -201,14 +266,26 @@ pub async fn grade(g: &Grading) -> Outcome {
                 shown,
             );
             if !missing.is_empty() {
-                failure = failure
-                    .and(format!("missing ticks: {}", missing.join(", ")))
-                    .because("ticks sent while you were away are lost unless you resubscribe `FROM` the next tick you need");
+                failure = failure.and(format!("missing ticks: {}", missing.join(", ")));
             }
             if !twice.is_empty() {
-                failure = failure
-                    .and(format!("ticks printed more than once: {}", twice.join(", ")))
-                    .because("resubscribe FROM the tick after the last one you printed, not from the start");
+                failure = failure.and(format!("ticks printed more than once: {}", twice.join(", ")));
+            }
+            let wrong = ticker.wrong_resubscriptions();
+            if wrong.is_empty() {
+                // Every resubscription asked for the right tick: the ticks
+                // were lost or repeated on the way to stdout.
+                failure = failure.because(
+                    "netlings sent every tick once; print each tick as it arrives, once",
+                );
+            }
+            for line in wrong {
+                failure = failure.and(line);
+            }
+            if !ticker.resubscribed.iter().all(|(_, _, from, needed)| from == needed) {
+                failure = failure.because(
+                    "resubscribe `FROM` the tick after the last one you received: the server replays from there",
+                );
             }
             return Err(failure);
         }

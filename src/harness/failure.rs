@@ -21,6 +21,34 @@ pub struct Failure {
     /// The message already says the program flooded its output and netlings
     /// stopped it.
     pub tells_flood: bool,
+    /// What the peer saw when the check failed: the likely causes a grader
+    /// adds follow from it ([`because_when`](Failure::because_when)).
+    pub seen: Seen,
+}
+
+/// What a peer saw that failed a check: a likely cause must fit it (advice
+/// about binary data does not explain a connection that was closed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Seen {
+    /// Nothing a peer told (a verdict on printed output, an exit status).
+    #[default]
+    Other,
+    /// The program closed the connection, after `after` bytes of what was
+    /// awaited.
+    Closed { after: usize },
+    /// The program reset the connection (or a write to it failed).
+    Reset,
+    /// Nothing (or not enough) came before the deadline.
+    Silence,
+    /// Bytes came, and they were not the expected ones.
+    WrongBytes,
+}
+
+impl Seen {
+    /// The connection ended (closed or reset).
+    pub fn ended(self) -> bool {
+        matches!(self, Seen::Closed { .. } | Seen::Reset)
+    }
 }
 
 impl Failure {
@@ -32,7 +60,14 @@ impl Failure {
             hints: Vec::new(),
             tells_exit: false,
             tells_flood: false,
+            seen: Seen::Other,
         }
+    }
+
+    /// The same failure, seen as `seen`.
+    pub fn seen(mut self, seen: Seen) -> Failure {
+        self.seen = seen;
+        self
     }
 
     /// The program did something wrong.
@@ -42,7 +77,7 @@ impl Failure {
 
     /// The program did not do what was awaited in time.
     pub fn timeout(message: impl Into<String>) -> Failure {
-        Failure::new(Status::Timeout, message)
+        Failure::new(Status::Timeout, message).seen(Seen::Silence)
     }
 
     /// netlings itself could not judge (not the learner's fault).
@@ -71,6 +106,7 @@ impl Failure {
                 expected: expected.into(),
                 actual: actual.into(),
             })),
+            seen: Seen::WrongBytes,
             ..Failure::fail(message)
         }
     }
@@ -82,6 +118,16 @@ impl Failure {
             self.hints.push(line.to_string());
         }
         self
+    }
+
+    /// Adds a likely cause if what was seen fits it (`fits(self.seen)`):
+    /// advice is never given for what did not happen.
+    pub fn because_when(self, fits: impl Fn(Seen) -> bool, line: impl AsRef<str>) -> Failure {
+        if fits(self.seen) {
+            self.because(line)
+        } else {
+            self
+        }
     }
 
     /// Adds a line of fact to the message (nothing if `line` is empty).

@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::report::Check;
-pub use failure::{Failure, Outcome, Stop, expect_bytes};
+use crate::report::{Check, Plot, Status};
+pub use failure::{Failure, Outcome, Seen, Stop, expect_bytes};
 pub use process::{Program, ProgramWatch, Spec};
 pub use rng::Rng;
 pub use transcript::Transcript;
@@ -109,6 +109,8 @@ pub struct Grading {
     /// The check under way: the one the exercise's deadline interrupted,
     /// if it passes.
     running: Mutex<Option<String>>,
+    /// Timing plots for the current check ([`Grading::plot`]).
+    plots: Mutex<Vec<Plot>>,
 }
 
 impl Grading {
@@ -127,6 +129,7 @@ impl Grading {
             reproduce: Mutex::new(None),
             cleanups: Mutex::new(Vec::new()),
             running: Mutex::new(None),
+            plots: Mutex::new(Vec::new()),
         }
     }
 
@@ -182,20 +185,49 @@ impl Grading {
         watched.retain(|w| w.exit_status().is_none() && !w.ended_by_netlings());
         watched.push(program.watch());
         drop(watched);
+        self.record_exit(program.watch());
         self.all_programs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(program.watch());
         let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        self.transcript.event(
-            None,
-            if vars.is_empty() {
-                "started your program".to_string()
-            } else {
-                format!("started your program with {}", vars.join(" "))
-            },
-        );
+        self.transcript.started(if vars.is_empty() {
+            "started your program".to_string()
+        } else {
+            format!("started your program with {}", vars.join(" "))
+        });
         Ok(program)
+    }
+
+    /// Records in the transcript when the program ends by itself (not
+    /// stopped by netlings), at the moment it ended.
+    fn record_exit(&self, watch: ProgramWatch) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let transcript = self.transcript.clone();
+        runtime.spawn(async move {
+            let status = watch.exited().await;
+            if !watch.ended_by_netlings() {
+                // How it ended is told with the verdict (a panic's message
+                // needs its stderr read to the end); here, only that it did.
+                let exit = crash::describe_exit(status, "");
+                transcript.exited(Instant::now(), format!("your program {}", exit.summary));
+            }
+        });
+    }
+
+    /// Attaches a timing plot to the current check: what was measured,
+    /// against the bounds it is judged by (shown in `--report`).
+    pub fn plot(&self, plot: Plot) {
+        self.plots
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(plot);
+    }
+
+    fn take_plots(&self) -> Vec<Plot> {
+        std::mem::take(&mut *self.plots.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// The command that runs the program under test by hand, with `env`.
@@ -245,6 +277,7 @@ impl Grading {
     ) -> Result<T, Stop> {
         let started = Instant::now();
         *self.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(name.to_string());
+        self.transcript.begin();
         let result = match tokio::time::timeout(deadline, body).await {
             Ok(r) => r,
             Err(_) => Err(Failure::timeout(format!(
@@ -256,12 +289,15 @@ impl Grading {
         let duration = started.elapsed();
         match result {
             Ok(value) => {
-                self.transcript.take();
                 self.reproduce
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .take();
-                self.push(Check::passed(name, duration));
+                self.push(Check {
+                    transcript: self.transcript.take(),
+                    plots: self.take_plots(),
+                    ..Check::passed(name, duration)
+                });
                 Ok(value)
             }
             Err(failure) => {
@@ -275,19 +311,33 @@ impl Grading {
     /// replay it, and what explains it. Also for failures outside any
     /// `check` (the exercise's own deadline).
     pub async fn record_failure(&self, name: &str, failure: Failure, duration: Duration) {
-        let transcript = self.transcript.take();
+        let verdict_at = Instant::now();
+        // Explaining waits for ended programs to settle: their exits are in
+        // the transcript by then.
+        let (message, program_output) = self.explain(&failure).await;
+        let transcript = self.transcript.finish(Some(transcript::Failed {
+            text: match failure.status {
+                Status::Timeout => "the check timed out".to_string(),
+                Status::Error => "netlings could not judge".to_string(),
+                Status::Unavailable => "not graded here".to_string(),
+                Status::Skipped => "not run".to_string(),
+                Status::Fail | Status::Pass => "the check failed".to_string(),
+            },
+            guess_wrong: failure.status == Status::Fail,
+            at: verdict_at,
+        }));
         let reproduce = self
             .reproduce
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
-        let (message, program_output) = self.explain(&failure).await;
         self.push(Check {
             name: name.to_string(),
             status: failure.status,
             message,
             mismatch: failure.mismatch.map(|m| *m),
             transcript,
+            plots: self.take_plots(),
             reproduce,
             program_output,
             duration,

@@ -373,6 +373,11 @@ impl ProgramWatch {
         *self.exit.borrow()
     }
 
+    /// Waits until the program has exited.
+    pub async fn exited(&self) -> ExitStatus {
+        wait_exit(self.exit.clone()).await
+    }
+
     /// netlings stopped this program itself (it was done with it).
     pub fn ended_by_netlings(&self) -> bool {
         self.ended_by_netlings

@@ -12,8 +12,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
 use crate::harness::net::{accept, connect_when_ready, free_tcp_addr};
-use crate::harness::{Failure, Grading, Program, Transcript};
-use crate::report::{escape, escape_abridged, size};
+use crate::harness::{Failure, Grading, Program, Seen, Transcript};
+use crate::report::{Who, escape, escape_abridged, size};
 
 /// Starts the program under test, a TCP server, on a fresh `NETLINGS_ADDR`
 /// (plus `env`), and returns it with its address and a first connection,
@@ -27,7 +27,7 @@ pub async fn start_server(
     vars.extend(env.iter().cloned());
     let program = g.start(&vars)?;
     let stream = connect_when_ready(g, &program, addr).await?;
-    Ok((program, addr, Conn::from_stream(g, stream)))
+    Ok((program, addr, Conn::from_stream(g, stream, Who::Netlings)))
 }
 
 /// The longest line a line-based peer accepts before calling it garbage.
@@ -54,7 +54,7 @@ impl Conn {
             };
             Failure::fail(format!("could not connect to {addr}: {why}"))
         })?;
-        Ok(Conn::from_stream(g, stream))
+        Ok(Conn::from_stream(g, stream, Who::Netlings))
     }
 
     /// Waits for the program under test (a client) to connect to
@@ -75,16 +75,21 @@ impl Conn {
             &format!("connect to {var} ({addr})"),
         )
         .await?;
-        Ok(Conn::from_stream(g, stream))
+        Ok(Conn::from_stream(g, stream, Who::Program))
     }
 
-    pub fn from_stream(g: &Grading, stream: TcpStream) -> Conn {
+    /// A connection `by` opened (netlings connected, or the program did).
+    pub fn from_stream(g: &Grading, stream: TcpStream, by: Who) -> Conn {
         let _ = stream.set_nodelay(true);
         let id = g.transcript.new_conn();
         let peer = stream
             .peer_addr()
             .map_or("?".to_string(), |a| a.to_string());
-        g.transcript.event(Some(id), format!("connected to {peer}"));
+        let text = match by {
+            Who::Program => format!("your program connected from {peer}"),
+            _ => format!("netlings connected to {peer}"),
+        };
+        g.transcript.opened(id, by, text);
         Conn {
             stream,
             id,
@@ -189,12 +194,15 @@ impl Conn {
                         )));
                     }
                     Ok(Ok(0)) => {
-                        transcript.event(Some(id), "your program closed the connection");
+                        transcript.closed(id, Who::Program, "your program closed the connection");
                         return Err(Failure::fail(format!(
                             "the connection closed after {} of {} of {what}",
                             size(received.len()),
                             size(expected)
-                        )));
+                        ))
+                        .seen(Seen::Closed {
+                            after: received.len(),
+                        }));
                     }
                     Ok(Ok(n)) => {
                         transcript.received(id, &buf[..n]);
@@ -205,7 +213,12 @@ impl Conn {
                             "reading {what} after {} of {}: {e}",
                             size(received.len()),
                             size(expected)
-                        )));
+                        ))
+                        .seen(if is_reset(&e) {
+                            Seen::Reset
+                        } else {
+                            Seen::Other
+                        }));
                     }
                 }
             }
@@ -221,8 +234,9 @@ impl Conn {
     /// Closes our sending side only (a half-close): the program reads EOF but
     /// can still send.
     pub async fn half_close(&mut self) -> Result<(), Failure> {
-        self.transcript.event(
-            Some(self.id),
+        self.transcript.half_closed(
+            self.id,
+            Who::Netlings,
             "netlings half-closed its side (shutdown(Write))",
         );
         self.stream
@@ -286,7 +300,7 @@ impl Conn {
             }
             if self.eof {
                 self.transcript
-                    .event(Some(self.id), "your program closed the connection");
+                    .closed(self.id, Who::Program, "your program closed the connection");
                 return Ok(());
             }
             let left = within.saturating_sub(started.elapsed());
@@ -303,8 +317,11 @@ impl Conn {
                     self.pending.extend_from_slice(&buf[..n]);
                 }
                 Ok(Err(e)) if is_reset(&e) => {
-                    self.transcript
-                        .event(Some(self.id), "your program reset the connection");
+                    self.transcript.reset(
+                        self.id,
+                        Who::Program,
+                        "your program reset the connection",
+                    );
                     return Ok(());
                 }
                 Ok(Err(e)) => return Err(self.io_failure("reading", e)),
@@ -329,7 +346,8 @@ impl Conn {
                 return Err(Failure::fail(format!(
                     "waiting for {what}, your program closed the connection{}",
                     received_so_far(&got)
-                )));
+                ))
+                .seen(Seen::Closed { after: got.len() }));
             }
             if self.pending.len() >= MAX_LINE.max(64 * 1024 * 1024) {
                 return Err(Failure::fail(format!(
@@ -348,8 +366,11 @@ impl Conn {
                 }
                 Ok(Ok(0)) => {
                     self.eof = true;
-                    self.transcript
-                        .event(Some(self.id), "your program closed the connection");
+                    self.transcript.closed(
+                        self.id,
+                        Who::Program,
+                        "your program closed the connection",
+                    );
                 }
                 Ok(Ok(n)) => {
                     self.transcript.received(self.id, &buf[..n]);
@@ -368,11 +389,12 @@ impl Conn {
     fn io_failure(&self, doing: &str, e: std::io::Error) -> Failure {
         if is_reset(&e) {
             self.transcript
-                .event(Some(self.id), "your program reset the connection");
+                .reset(self.id, Who::Program, "your program reset the connection");
             Failure::fail(format!(
                 "{doing}: your program reset connection #{} (it closed the socket with data unread, or crashed)",
                 self.id
             ))
+            .seen(Seen::Reset)
         } else {
             Failure::fail(format!("{doing} on connection #{}: {e}", self.id))
         }
@@ -512,10 +534,11 @@ impl SlowConn {
         );
         let mut buf = vec![0u8; 64 * 1024];
         let mut received = 0usize;
-        loop {
+        let mut wrong = false;
+        let ended = loop {
             let n = match tokio::time::timeout(self.io, self.stream.read(&mut buf)).await {
                 Err(_) => {
-                    return Err(Failure::timeout(format!(
+                    break Err(Failure::timeout(format!(
                         "received {} of {}, then nothing for {} s",
                         size(received),
                         size(expected),
@@ -523,23 +546,38 @@ impl SlowConn {
                     )));
                 }
                 Ok(Err(e)) => {
-                    return Err(Failure::fail(format!(
+                    break Err(Failure::fail(format!(
                         "after {} of {}, reading failed: {e}",
                         size(received),
                         size(expected)
                     )));
                 }
-                Ok(Ok(0)) => break,
+                Ok(Ok(0)) => break Ok(()),
                 Ok(Ok(n)) => n,
             };
-            check(received, &buf[..n])?;
+            let judged = check(received, &buf[..n]);
             received += n;
+            if let Err(f) = judged {
+                wrong = true;
+                break Err(f);
+            }
             tokio::time::sleep(pause).await;
+        };
+        // What came, in one line: its bytes would drown the transcript.
+        if received > 0 {
+            self.transcript.said_sized(
+                Who::Program,
+                Some(self.id),
+                format!("{} (read slowly; the bytes are not kept)", size(received)),
+                received,
+            );
+            if wrong {
+                self.transcript.mark_wrong();
+            }
         }
-        self.transcript.event(
-            Some(self.id),
-            format!("netlings received {received} bytes, then EOF"),
-        );
+        ended?;
+        self.transcript
+            .closed(self.id, Who::Program, "your program closed its side (EOF)");
         Ok(received)
     }
 

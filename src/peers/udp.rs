@@ -29,7 +29,7 @@ impl Socket {
         let id = g.transcript.new_conn();
         let local = socket.local_addr().map_or("?".into(), |a| a.to_string());
         g.transcript
-            .event(Some(id), format!("UDP socket bound to {local}"));
+            .opened(id, Who::Netlings, format!("UDP socket bound to {local}"));
         Socket {
             socket,
             id,
@@ -44,9 +44,8 @@ impl Socket {
     }
 
     pub async fn send_to(&self, bytes: &[u8], to: SocketAddr) -> Result<(), Failure> {
-        self.transcript.datagram(Who::Netlings, self.id, bytes);
         self.transcript
-            .event(Some(self.id), format!("(sent to {to})"));
+            .datagram(Who::Netlings, self.id, bytes, &format!("to {to}"));
         self.socket
             .send_to(bytes, to)
             .await
@@ -63,9 +62,12 @@ impl Socket {
             match tokio::time::timeout_at(deadline, self.socket.recv_from(&mut buf)).await {
                 Err(_) => return None,
                 Ok(Ok((n, from))) => {
-                    self.transcript.datagram(Who::Program, self.id, &buf[..n]);
-                    self.transcript
-                        .event(Some(self.id), format!("(from {from})"));
+                    self.transcript.datagram(
+                        Who::Program,
+                        self.id,
+                        &buf[..n],
+                        &format!("from {from}"),
+                    );
                     return Some((buf[..n].to_vec(), from));
                 }
                 Ok(Err(_)) => continue,

@@ -71,9 +71,12 @@ impl WsConn {
             .map_or("?".to_string(), |a| a.to_string());
         let id = g.transcript.new_conn();
         let url = format!("ws://{addr}{path}");
-        g.transcript.event(
+        g.transcript
+            .opened(id, Who::Netlings, format!("netlings connected to {addr}"));
+        g.transcript.said(
+            Who::Netlings,
             Some(id),
-            format!("netlings opens a WebSocket: GET {path} with Upgrade: websocket"),
+            format!("GET {path} with Upgrade: websocket (opening handshake)"),
         );
         let shake = tokio_tungstenite::client_async(url.as_str(), stream);
         let (ws, response) = match tokio::time::timeout(g.limits.io, shake).await {
@@ -83,15 +86,22 @@ impl WsConn {
                     g.limits.io.as_secs()
                 )));
             }
-            Ok(Err(e)) => return Err(handshake_failure(&e)),
+            Ok(Err(e)) => {
+                if let WsError::Http(response) = &e {
+                    g.transcript
+                        .said(Who::Program, Some(id), format!("{}", response.status()));
+                    g.transcript.mark_wrong();
+                } else {
+                    note_error(&g.transcript, id, &e);
+                }
+                return Err(handshake_failure(&e));
+            }
             Ok(Ok(done)) => done,
         };
-        g.transcript.event(
+        g.transcript.said(
+            Who::Program,
             Some(id),
-            format!(
-                "your program answered {} (handshake complete)",
-                response.status()
-            ),
+            format!("{} (handshake complete)", response.status()),
         );
         Ok(WsConn {
             ws,
@@ -121,8 +131,9 @@ impl WsConn {
             }
             Ok(Ok(ws)) => ws,
         };
-        g.transcript.event(
-            Some(id),
+        g.transcript.opened(
+            id,
+            Who::Program,
             "your client opened a WebSocket (handshake complete)",
         );
         Ok(WsConn {
@@ -136,8 +147,9 @@ impl WsConn {
     /// Ends the connection abruptly: the TCP connection closes without a
     /// close frame, as when a server crashes or a network path dies.
     pub fn drop_abruptly(self) {
-        self.transcript.event(
-            Some(self.id),
+        self.transcript.closed(
+            self.id,
+            Who::Netlings,
             "netlings drops the connection (no close frame)",
         );
         drop(self.ws);
@@ -145,14 +157,17 @@ impl WsConn {
 
     pub async fn send(&mut self, msg: Message) -> Result<(), Failure> {
         self.transcript
-            .said(Who::Netlings, Some(self.id), describe(&msg));
+            .said_sized(Who::Netlings, Some(self.id), describe(&msg), msg.len());
         match tokio::time::timeout(self.io * 2, self.ws.send(msg)).await {
             Err(_) => Err(Failure::timeout(format!(
                 "could not send within {} s: your program stopped reading connection #{}",
                 (self.io * 2).as_secs(),
                 self.id
             ))),
-            Ok(Err(e)) => Err(ws_failure(&e, self.id, "sending")),
+            Ok(Err(e)) => {
+                note_error(&self.transcript, self.id, &e);
+                Err(ws_failure(&e, self.id, "sending"))
+            }
             Ok(Ok(())) => Ok(()),
         }
     }
@@ -177,19 +192,27 @@ impl WsConn {
                     )));
                 }
                 Ok(None) => {
-                    self.transcript
-                        .event(Some(self.id), "your program closed the connection");
+                    self.transcript.closed(
+                        self.id,
+                        Who::Program,
+                        "your program closed the connection",
+                    );
                     return Err(Failure::fail(format!(
                         "waiting for {what}, connection #{} ended",
                         self.id
                     )));
                 }
                 Ok(Some(Err(e))) => {
+                    note_error(&self.transcript, self.id, &e);
                     return Err(ws_failure(&e, self.id, &format!("waiting for {what}")));
                 }
                 Ok(Some(Ok(msg))) => {
-                    self.transcript
-                        .said(Who::Program, Some(self.id), describe(&msg));
+                    self.transcript.said_sized(
+                        Who::Program,
+                        Some(self.id),
+                        describe(&msg),
+                        msg.len(),
+                    );
                     if !matches!(msg, Message::Ping(_)) {
                         return Ok(msg);
                     }
@@ -279,15 +302,25 @@ impl WsConn {
                     | WsError::AlreadyClosed
                     | WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake),
                 ))) => {
-                    self.transcript
-                        .event(Some(self.id), "your program closed the connection");
+                    self.transcript.closed(
+                        self.id,
+                        Who::Program,
+                        "your program closed the connection",
+                    );
                     return Ok(());
                 }
-                Ok(Some(Err(e))) => return Err(ws_failure(&e, self.id, what)),
+                Ok(Some(Err(e))) => {
+                    note_error(&self.transcript, self.id, &e);
+                    return Err(ws_failure(&e, self.id, what));
+                }
                 Ok(Some(Ok(Message::Ping(_)))) => {}
                 Ok(Some(Ok(msg))) => {
-                    self.transcript
-                        .said(Who::Program, Some(self.id), describe(&msg));
+                    self.transcript.said_sized(
+                        Who::Program,
+                        Some(self.id),
+                        describe(&msg),
+                        msg.len(),
+                    );
                     return Err(Failure::fail(format!(
                         "{what}: your program sent {} instead",
                         describe(&msg)
@@ -369,6 +402,33 @@ fn payload(m: &Message) -> Vec<u8> {
 }
 
 /// A WebSocket error in the learner's terms, naming the rule broken.
+/// What an error of the connection tells of the wire, in the transcript:
+/// the program closed or reset it, or sent a frame that breaks the
+/// protocol (the first wrong message).
+fn note_error(transcript: &Transcript, conn: u32, e: &WsError) {
+    match e {
+        WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => transcript.closed(
+            conn,
+            Who::Program,
+            "your program closed the connection without a close frame",
+        ),
+        WsError::ConnectionClosed | WsError::AlreadyClosed => {
+            transcript.closed(conn, Who::Program, "the connection is closed")
+        }
+        WsError::Io(io) => {
+            transcript.reset(conn, Who::Program, format!("the connection broke: {io}"))
+        }
+        other => {
+            transcript.said(
+                Who::Program,
+                Some(conn),
+                format!("a frame netlings rejects: {other}"),
+            );
+            transcript.mark_wrong();
+        }
+    }
+}
+
 pub fn ws_failure(e: &WsError, conn: u32, doing: &str) -> Failure {
     match e {
         WsError::Protocol(ProtocolError::MaskedFrameFromServer) => Failure::fail(format!(

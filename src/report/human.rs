@@ -4,10 +4,15 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
-use super::{Check, ExerciseReport, Mismatch, Status, Summary, TranscriptLine, Who, escape};
+use super::diagram::{self, text::Style};
+use super::{Check, ExerciseReport, Kind, Mismatch, Status, Summary, TranscriptLine, Who, escape};
 
 /// How many transcript lines a failed check shows before abridging.
 const TRANSCRIPT_LINES: usize = 40;
+/// How many rows of a diagram a failed check shows (the last ones).
+const DIAGRAM_ROWS: usize = 48;
+/// The diagram's indent under its check.
+const DIAGRAM_INDENT: &str = "    ";
 /// How many escaped characters of context a mismatch shows on each side.
 const CONTEXT: usize = 32;
 
@@ -33,28 +38,53 @@ pub fn status_word(status: Status) -> String {
     }
 }
 
-/// One exercise, check by check; failed checks in full.
+/// How a failed check shows what crossed the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// A sequence diagram, drawn in this style.
+    Diagram(Style),
+    /// The lines, prefixed by who spoke (`--transcript list`).
+    List,
+}
+
+impl Wire {
+    /// The diagram, fitted to this terminal.
+    pub fn from_env() -> Wire {
+        Wire::Diagram(Style::from_env())
+    }
+}
+
+/// One exercise, check by check; failed checks in full, each with its
+/// conversation as a diagram fitted to the terminal.
 pub fn exercise(report: &ExerciseReport) -> String {
+    exercise_as(report, Wire::from_env())
+}
+
+/// [`exercise`], with the conversations shown as `wire` says.
+pub fn exercise_as(report: &ExerciseReport, wire: Wire) -> String {
     let mut out = String::new();
     for check in &report.checks {
-        render_check(&mut out, check);
+        render_check(&mut out, check, wire);
     }
     let passed = report.passed();
+    let replay = if report.seeded {
+        format!(" · seed {} (replay: --seed {})", report.seed, report.seed)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "\n{} {} — {}/{} checks passed in {:.1} s · seed {} (replay: --seed {})",
+        "\n{} {} — {}/{} checks passed in {:.1} s{replay}",
         status_word(report.status),
         report.name.bold(),
         passed,
         report.checks.len(),
         report.duration.as_secs_f64(),
-        report.seed,
-        report.seed
     );
     out
 }
 
-fn render_check(out: &mut String, check: &Check) {
+fn render_check(out: &mut String, check: &Check, wire: Wire) {
     if check.status == Status::Skipped {
         // What is still ahead, without repeating why for each.
         let _ = writeln!(
@@ -87,14 +117,28 @@ fn render_check(out: &mut String, check: &Check) {
             let _ = writeln!(out, "      │ {line}");
         }
     }
-    if !check.transcript.is_empty() {
+    let listed: Vec<&TranscriptLine> = check
+        .transcript
+        .iter()
+        .filter(|l| l.kind != Kind::Verdict)
+        .collect();
+    if let (Wire::Diagram(style), false) = (wire, listed.is_empty()) {
         let _ = writeln!(out, "      {}", "what crossed the wire:".dimmed());
-        let shown = check.transcript.len().min(TRANSCRIPT_LINES);
-        let skipped = check.transcript.len() - shown;
+        let style = Style {
+            width: style.width.saturating_sub(DIAGRAM_INDENT.len()),
+            ..style
+        };
+        for line in diagram::text::render(&check.transcript, &style, DIAGRAM_ROWS) {
+            let _ = writeln!(out, "{DIAGRAM_INDENT}{line}");
+        }
+    } else if !listed.is_empty() {
+        let _ = writeln!(out, "      {}", "what crossed the wire:".dimmed());
+        let shown = listed.len().min(TRANSCRIPT_LINES);
+        let skipped = listed.len() - shown;
         if skipped > 0 {
             let _ = writeln!(out, "        … {skipped} earlier lines");
         }
-        for line in &check.transcript[skipped..] {
+        for line in &listed[skipped..] {
             let _ = writeln!(out, "        {}", transcript_line(line, true));
         }
     }
@@ -104,14 +148,20 @@ fn render_check(out: &mut String, check: &Check) {
 }
 
 pub fn transcript_line(line: &TranscriptLine, color: bool) -> String {
-    let who = match line.who {
+    // Who opened or closed a connection is in the words of the line.
+    let speaker = if line.kind.is_message() {
+        line.who
+    } else {
+        Who::Event
+    };
+    let who = match speaker {
         Who::Netlings => "[netlings]",
         Who::Program => "[your program]",
         Who::Broker => "[broker]",
         Who::Event => "[event]",
     };
     let who = if color {
-        match line.who {
+        match speaker {
             Who::Netlings => who.cyan().to_string(),
             Who::Program => who.magenta().to_string(),
             Who::Broker => who.blue().to_string(),
@@ -190,8 +240,7 @@ pub fn summary(reports: &[ExerciseReport], summary: &Summary) -> String {
     for r in reports {
         let failed = r.checks.iter().find(|c| c.status != Status::Pass);
         let detail = failed.map_or(String::new(), |c| {
-            let first = c.message.lines().next().unwrap_or("");
-            format!(" — {}: {}", c.name, first)
+            format!(" — {}: {}", c.name, c.headline())
         });
         let _ = writeln!(
             out,

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{ExerciseReport, Points, Status, Summary, escape, human};
+use super::{ExerciseReport, Kind, Points, Status, Summary, escape, human};
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -72,9 +72,12 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
                         duration_ms: (c.duration.as_secs_f64() * 1e6).round() / 1e3,
                         expected: c.mismatch.as_ref().map(|m| escape(&m.expected)),
                         actual: c.mismatch.as_ref().map(|m| escape(&m.actual)),
+                        // A passed check's conversation is for `--report`.
                         transcript: c
                             .transcript
                             .iter()
+                            .filter(|_| c.status != Status::Pass)
+                            .filter(|l| l.kind != Kind::Verdict)
                             .map(|l| human::transcript_line(l, false))
                             .collect(),
                         reproduce: c.reproduce.as_deref(),

@@ -8,7 +8,7 @@
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::{Check, ExerciseReport, Status, Summary, human};
+use super::{Check, ExerciseReport, Kind, Status, Summary, human};
 
 pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
     let mut report = Report::new("netlings");
@@ -44,17 +44,17 @@ fn status(c: &Check) -> TestCaseStatus {
         // JUnit's word for a test that was not run.
         Status::Unavailable | Status::Skipped => TestCaseStatus::skipped(),
     };
-    let first_line = c.message.lines().next().unwrap_or("");
-    status.set_message(first_line);
+    let first_line = c.headline();
+    status.set_message(first_line.as_str());
     if matches!(c.status, Status::Timeout | Status::Unavailable) {
         status.set_type(c.status.as_str());
     }
     let mut text = c.full_message();
-    for line in &c.transcript {
+    for line in c.transcript.iter().filter(|l| l.kind != Kind::Verdict) {
         text.push('\n');
         text.push_str(&human::transcript_line(line, false));
     }
-    if text != first_line {
+    if text != first_line.as_str() {
         status.set_description(text);
     }
     status

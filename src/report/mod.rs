@@ -4,16 +4,20 @@
 //! decides nothing.
 
 pub mod classroom;
+pub mod diagram;
 pub mod human;
 pub mod json;
 pub mod junit;
 mod points;
+mod wire;
 
 pub use points::Points;
 
 use std::time::Duration;
 
 use serde::Serialize;
+
+pub use wire::{Kind, Plot, PlotKind, Series, TranscriptLine, Who};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,27 +51,6 @@ impl Status {
     }
 }
 
-/// Who spoke a transcript line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Who {
-    Netlings,
-    Program,
-    /// A message broker between them (RabbitMQ): what it sent the program.
-    Broker,
-    /// An event nobody said on the wire: connect, half-close, exit.
-    Event,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TranscriptLine {
-    pub who: Who,
-    /// Which connection (or socket) carried it, numbered from 1 per check.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conn: Option<u32>,
-    pub text: String,
-}
-
 /// Expected vs actual bytes; rendered with the first difference marked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
@@ -94,6 +77,9 @@ pub struct Check {
     pub message: String,
     pub mismatch: Option<Mismatch>,
     pub transcript: Vec<TranscriptLine>,
+    /// Timing plots: what was measured against the bounds, for checks
+    /// judged on time.
+    pub plots: Vec<Plot>,
     /// A command line the learner can run to replay the check by hand.
     pub reproduce: Option<String>,
     /// The tail of the program's stderr, when it explains the failure.
@@ -112,6 +98,7 @@ impl Check {
             message: String::new(),
             mismatch: None,
             transcript: Vec::new(),
+            plots: Vec::new(),
             reproduce: None,
             program_output: None,
             duration,
@@ -135,6 +122,27 @@ impl Check {
         } else {
             Points::ZERO
         }
+    }
+
+    /// What a one-line summary shows: the message's first thought, whole -
+    /// its first line, with the lines a line ending in `:` introduces and
+    /// the indented lines that detail it (a panic's message).
+    pub fn headline(&self) -> String {
+        let mut out = String::new();
+        let mut lines = self.message.lines().skip_while(|l| l.trim().is_empty());
+        let Some(first) = lines.next() else {
+            return out;
+        };
+        out.push_str(first.trim());
+        for line in lines {
+            let detail = line.starts_with(char::is_whitespace) && !line.trim().is_empty();
+            if !(out.ends_with(':') || detail) || line.trim().is_empty() {
+                break;
+            }
+            out.push_str(if out.ends_with(':') { " " } else { ": " });
+            out.push_str(line.trim());
+        }
+        out
     }
 
     /// The message with the mismatch spelled out, as plain text.
@@ -166,6 +174,9 @@ pub struct ExerciseReport {
     pub build: Duration,
     pub checks: Vec<Check>,
     pub seed: u64,
+    /// The grade drew on the seed (a quiz does not: its verdict offers no
+    /// replay).
+    pub seeded: bool,
 }
 
 impl ExerciseReport {
@@ -329,6 +340,23 @@ pub fn size(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_headline_is_a_whole_first_thought() {
+        let check = |message: &str| Check {
+            message: message.into(),
+            ..Check::passed("c", Duration::ZERO)
+        };
+        assert_eq!(
+            check("your program panicked before listening on 127.0.0.1:34637\n  not yet implemented: bind\nmore").headline(),
+            "your program panicked before listening on 127.0.0.1:34637: not yet implemented: bind"
+        );
+        assert_eq!(
+            check("the reply differs:\nexpected 5\n\nhint").headline(),
+            "the reply differs: expected 5"
+        );
+        assert_eq!(check("one line\nanother").headline(), "one line");
+    }
 
     #[test]
     fn escapes_like_a_literal() {

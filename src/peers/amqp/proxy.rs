@@ -25,7 +25,7 @@ use super::Declared;
 use super::wire::{Decoder, Event, Side, What, describe};
 use crate::harness::process::ProgramWatch;
 use crate::harness::{Failure, Grading, Program, Transcript};
-use crate::report::Who;
+use crate::report::{Kind, Who};
 
 /// A proxy for one program: its connections are told apart from other
 /// programs' because each program gets a proxy (and a URL) of its own.
@@ -235,13 +235,7 @@ impl Proxy {
     /// wire during earlier checks).
     pub fn retell(&self, which: impl Fn(&Event) -> bool) {
         for e in lock(&self.shared.log).iter().filter(|e| which(e)) {
-            let who = match e.from {
-                Side::Program => Who::Program,
-                Side::Broker => Who::Broker,
-            };
-            self.shared
-                .transcript
-                .said(who, Some(e.conn), describe(&e.what));
+            tell(&self.shared.transcript, e.at, e.conn, e.from, &e.what);
         }
     }
 
@@ -260,6 +254,24 @@ impl Drop for Proxy {
             task.abort();
         }
     }
+}
+
+/// One recorded event in the transcript, at its moment: a connection
+/// opened or closed, a method, a confirm netlings held back.
+fn tell(t: &Transcript, at: Instant, conn: u32, from: Side, what: &What) {
+    let who = match from {
+        Side::Program => Who::Program,
+        Side::Broker => Who::Broker,
+    };
+    let (who, kind, size) = match what {
+        What::Connected => (who, Kind::Open, None),
+        What::Closed => (who, Kind::Close, None),
+        What::ConfirmHeld | What::ConfirmReleased { .. } => (Who::Event, Kind::Note, None),
+        What::Garbage(bytes) => (who, Kind::Message, Some(bytes.len())),
+        What::Method(_, content) => (who, Kind::Message, content.as_ref().map(|c| c.body.len())),
+        What::ProtocolHeader => (who, Kind::Message, Some(8)),
+    };
+    t.record(at, who, Some(conn), kind, describe(what), size);
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -312,19 +324,11 @@ impl Shared {
         what: What,
         printed_before: Option<Vec<u8>>,
     ) {
-        let who = match from {
-            Side::Program => Who::Program,
-            Side::Broker => Who::Broker,
-        };
-        match &what {
-            What::ConfirmHeld | What::ConfirmReleased { .. } => {
-                self.transcript.event(Some(conn.id), describe(&what));
-            }
-            _ => self.transcript.said(who, Some(conn.id), describe(&what)),
-        }
+        let at = Instant::now();
+        tell(&self.transcript, at, conn.id, from, &what);
         let mut log = lock(&self.log);
         log.push(Event {
-            at: Instant::now(),
+            at,
             conn: conn.id,
             from,
             channel,

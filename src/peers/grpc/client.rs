@@ -164,8 +164,9 @@ impl Channel {
                     let _ = stream.set_nodelay(true);
                     let id = transcript.new_conn();
                     *conn.lock().unwrap_or_else(|p| p.into_inner()) = id;
-                    transcript.event(
-                        Some(id),
+                    transcript.opened(
+                        id,
+                        Who::Netlings,
                         format!("netlings connected to {addr} (HTTP/2, plaintext)"),
                     );
                     Ok::<_, std::io::Error>(TokioIo::new(stream))
@@ -212,8 +213,9 @@ impl Channel {
 
     /// Records the client's half-close of its stream.
     pub fn half_closed(&self) {
-        self.transcript.event(
-            Some(self.conn),
+        self.transcript.half_closed(
+            self.conn,
+            Who::Netlings,
             "netlings half-closed its stream (no more messages)",
         );
     }

@@ -140,16 +140,24 @@ impl KvServer {
     /// Shows an earlier call again in the current check's transcript.
     pub fn show(&self, call: &Call) {
         let t = &self.shared.transcript;
-        t.said(
+        t.said_at(
+            call.arrived,
             Who::Program,
             None,
             format!("(call #{}, received earlier) {}", call.n, describe(call)),
+            None,
         );
         let answer = match call.status {
             Some(code) => format!("status {}", code_text(code)),
             None => "(the client gave up on it)".to_string(),
         };
-        t.said(Who::Netlings, None, answer);
+        t.said_at(
+            call.ended.unwrap_or(call.arrived),
+            Who::Netlings,
+            None,
+            answer,
+            None,
+        );
     }
 
     /// Waits until the program exits (its output read) or `within` passes,
@@ -249,9 +257,11 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
     let _ = stream.set_nodelay(true);
     let conn = shared.transcript.new_conn();
-    shared
-        .transcript
-        .event(Some(conn), format!("your program connected from {peer}"));
+    shared.transcript.opened(
+        conn,
+        Who::Program,
+        format!("your program connected from {peer}"),
+    );
     let service = KeyValueServer::new(Handler {
         shared: shared.clone(),
         conn,
@@ -263,11 +273,16 @@ async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, share
     let ended = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
         .serve_connection(TokioIo::new(stream), hyper_service)
         .await;
-    let text = match ended {
-        Ok(()) => "your program closed the connection".to_string(),
-        Err(e) => format!("the connection ended: {e}"),
-    };
-    shared.transcript.event(Some(conn), text);
+    match ended {
+        Ok(()) => {
+            shared
+                .transcript
+                .closed(conn, Who::Program, "your program closed the connection")
+        }
+        Err(e) => shared
+            .transcript
+            .reset(conn, Who::Program, format!("the connection ended: {e}")),
+    }
 }
 
 /// The service of one connection.

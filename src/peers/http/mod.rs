@@ -115,13 +115,25 @@ impl Server {
     /// for a check that judges a request received during an earlier one.
     pub fn show(&self, request: &Request) {
         let t = &self.shared.transcript;
-        t.event(
+        t.said_at(
+            request.arrived,
+            Who::Program,
             Some(request.conn),
-            format!("(request #{}, received earlier)", request.n),
+            format!(
+                "(request #{}, received earlier) {}",
+                request.n,
+                request.describe()
+            ),
+            Some(request.body.len()),
         );
-        t.said(Who::Program, Some(request.conn), request.describe());
-        if let Some(answer) = &request.answer {
-            t.said(Who::Netlings, Some(request.conn), answer.clone());
+        if let (Some(answer), Some(ended)) = (&request.answer, request.ended) {
+            t.said_at(
+                ended,
+                Who::Netlings,
+                Some(request.conn),
+                answer.clone(),
+                None,
+            );
         }
     }
 

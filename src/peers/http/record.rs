@@ -226,9 +226,11 @@ async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, share
         requests: 0,
     });
     shared.bump();
-    shared
-        .transcript
-        .event(Some(id), format!("your program connected from {peer}"));
+    shared.transcript.opened(
+        id,
+        Who::Program,
+        format!("your program connected from {peer}"),
+    );
 
     let service = {
         let shared = shared.clone();
@@ -244,14 +246,23 @@ async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, share
     }
     shared.bump();
     if !shared.closing() {
-        let text = match ended {
-            Ok(()) => "your program closed the connection".to_string(),
-            Err(e) if e.is_incomplete_message() => {
-                "your program closed the connection before the answer came".to_string()
+        match ended {
+            Ok(()) => {
+                shared
+                    .transcript
+                    .closed(id, Who::Program, "your program closed the connection");
             }
-            Err(e) => format!("the connection ended: {e}"),
-        };
-        shared.transcript.event(Some(id), text);
+            Err(e) if e.is_incomplete_message() => shared.transcript.closed(
+                id,
+                Who::Program,
+                "your program closed the connection before the answer came",
+            ),
+            Err(e) => {
+                shared
+                    .transcript
+                    .reset(id, Who::Program, format!("the connection ended: {e}"));
+            }
+        }
     }
 }
 
@@ -310,9 +321,13 @@ async fn answer(
         nth
     };
     shared.bump();
-    shared
-        .transcript
-        .said(Who::Program, Some(conn), request.describe());
+    shared.transcript.said_at(
+        arrived,
+        Who::Program,
+        Some(conn),
+        request.describe(),
+        Some(request.body.len()),
+    );
 
     let reply = shared.routes.reply_for(&request, nth);
     let pending = Pending {
@@ -335,7 +350,9 @@ async fn answer(
     }
     let answer = reply.describe();
     pending.answered(reply.status, &answer);
-    shared.transcript.said(Who::Netlings, Some(conn), answer);
+    shared
+        .transcript
+        .said_sized(Who::Netlings, Some(conn), answer, reply.body.len());
 
     let mut response = hyper::Response::new(Full::new(reply.body));
     *response.status_mut() =

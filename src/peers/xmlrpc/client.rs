@@ -203,7 +203,7 @@ impl Session {
         if let Some((id, mut wire)) = self.open.take() {
             wire.close().await;
             self.transcript
-                .event(Some(id), "netlings closed the connection");
+                .closed(id, Who::Netlings, "netlings closed the connection");
         }
     }
 
@@ -220,8 +220,11 @@ impl Session {
             ))
         })?;
         let id = self.transcript.new_conn();
-        self.transcript
-            .event(Some(id), format!("connected to {}", self.addr));
+        self.transcript.opened(
+            id,
+            Who::Netlings,
+            format!("netlings connected to {}", self.addr),
+        );
         self.open = Some((id, Wire::new(stream)));
         Ok(())
     }
@@ -303,6 +306,7 @@ impl Session {
     /// A wire problem, in the learner's terms.
     fn failure(&self, e: WireError) -> Failure {
         let conn = self.open.as_ref().map_or(0, |(id, _)| *id);
+        e.retell(&self.transcript, conn);
         match e {
             WireError::Closed { received } if received.is_empty() => Failure::fail(format!(
                 "your server closed connection #{conn} without answering"

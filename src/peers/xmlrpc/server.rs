@@ -338,9 +338,11 @@ async fn serve_connection(mut wire: Wire, peer: SocketAddr, shared: Arc<Shared>)
         trouble: None,
     });
     shared.bump();
-    shared
-        .transcript
-        .event(Some(id), format!("your program connected from {peer}"));
+    shared.transcript.opened(
+        id,
+        Who::Program,
+        format!("your program connected from {peer}"),
+    );
     let set = |f: &dyn Fn(&mut Connection)| {
         if let Some(c) = shared.log().connections.iter_mut().find(|c| c.id == id) {
             f(c);
@@ -354,14 +356,17 @@ async fn serve_connection(mut wire: Wire, peer: SocketAddr, shared: Arc<Shared>)
             Ok(Some(r)) => r,
             Ok(None) => {
                 if !shared.closing.load(Ordering::SeqCst) {
-                    shared
-                        .transcript
-                        .event(Some(id), "your program closed the connection");
+                    shared.transcript.closed(
+                        id,
+                        Who::Program,
+                        "your program closed the connection",
+                    );
                 }
                 break;
             }
             Err(WireError::Silent { received, .. }) if received.is_empty() => continue,
             Err(trouble) => {
+                trouble.retell(&shared.transcript, id);
                 shared
                     .transcript
                     .event(Some(id), describe_trouble(id, &trouble));

@@ -13,6 +13,9 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use crate::harness::Transcript;
+use crate::report::Who;
+
 /// The longest head netlings reads before calling it garbage.
 const MAX_HEAD: usize = 64 * 1024;
 /// The largest body netlings reads.
@@ -123,6 +126,48 @@ pub enum WireError {
     NoEnd { head: String, received: usize },
     /// Reset, or another socket error.
     Io { why: String },
+}
+
+impl WireError {
+    /// Tells the transcript what the trouble shows of the wire, on `conn`:
+    /// what the program had sent of its message (the first wrong one), and
+    /// whether it closed or reset the connection.
+    pub fn retell(&self, t: &Transcript, conn: u32) {
+        let (sent, closed) = match self {
+            WireError::Closed { received } => (Some(received), true),
+            WireError::Silent { received, .. } | WireError::NotHttp { received, .. } => {
+                (Some(received), false)
+            }
+            WireError::ShortBody {
+                head,
+                expected,
+                received,
+                closed,
+            } => {
+                let text = format!("{head} · {received} of its {expected} bytes of body");
+                t.said_sized(Who::Program, Some(conn), text, *received);
+                t.mark_wrong();
+                (None, *closed)
+            }
+            WireError::NoEnd { head, received } => {
+                t.said_sized(Who::Program, Some(conn), head.clone(), *received);
+                t.mark_wrong();
+                (None, false)
+            }
+            WireError::BadFraming { .. } => (None, false),
+            WireError::Io { why } => {
+                t.reset(conn, Who::Program, format!("the connection broke: {why}"));
+                (None, false)
+            }
+        };
+        if let Some(bytes) = sent.filter(|b| !b.is_empty()) {
+            t.received(conn, bytes);
+            t.mark_wrong();
+        }
+        if closed {
+            t.closed(conn, Who::Program, "your program closed the connection");
+        }
+    }
 }
 
 /// One side of a TCP connection speaking HTTP/1.1.

@@ -46,8 +46,9 @@ pub struct Zmq {
     origin: Instant,
 }
 
-/// One of netlings' sockets, numbered in the transcript.
-pub struct Peer<S> {
+/// One of netlings' sockets, numbered in the transcript. Dropping it
+/// closes its connections (see `Drop`).
+pub struct Peer<S: Socket> {
     socket: S,
     pub id: u32,
     /// The socket type: "REQ", "SUB", "PUSH", "PULL".
@@ -250,7 +251,18 @@ pub fn text(frame: &[u8]) -> String {
     String::from_utf8_lossy(frame).into_owned()
 }
 
-impl<S> Peer<S> {
+impl<S: Socket> Drop for Peer<S> {
+    /// Closes every connection of the socket. The crate's PULL (0.7) has no
+    /// `Drop` of its own that does: each connection's writer task holds
+    /// the socket's state, which holds that task's queue, so a dropped PULL
+    /// would keep its connections open (in CLOSE_WAIT) for as long as
+    /// netlings runs. Shutting the backend down ends those tasks.
+    fn drop(&mut self) {
+        self.socket.backend().shutdown();
+    }
+}
+
+impl<S: Socket> Peer<S> {
     /// How long one receive waits.
     pub fn io(&self) -> Duration {
         self.zmq.io
@@ -265,7 +277,8 @@ impl<S: Socket> Peer<S> {
             Some(self.id),
             format!("netlings closed {} {}", self.name, self.zmq.at()),
         );
-        let _ = tokio::time::timeout(self.zmq.io, self.socket.close()).await;
+        let mut this = self;
+        let _ = tokio::time::timeout(this.zmq.io, this.socket.unbind_all()).await;
     }
 
     /// The next connection made to this (bound) socket, at most `within`;
@@ -310,7 +323,7 @@ impl<S: Socket> Peer<S> {
     }
 }
 
-impl<S: SocketSend> Peer<S> {
+impl<S: Socket + SocketSend> Peer<S> {
     /// Sends one message of `frames`.
     pub async fn send(&mut self, frames: Vec<Bytes>) -> Result<(), Failure> {
         self.zmq.transcript.said(
@@ -338,7 +351,7 @@ impl<S: SocketSend> Peer<S> {
     }
 }
 
-impl<S: SocketRecv> Peer<S> {
+impl<S: Socket + SocketRecv> Peer<S> {
     /// The next message, at most `within`: `None` when none came.
     pub async fn recv_within(&mut self, within: Duration) -> Result<Option<Vec<Bytes>>, Failure> {
         match tokio::time::timeout(within, self.socket.recv()).await {

@@ -1,0 +1,141 @@
+//! What crossed the wire during a check, as data: who said what on which
+//! connection, when, and what happened to the connections - enough to draw
+//! the conversation as a sequence diagram ([`super::diagram`]) or to list it.
+//! And the timing plots a grader attaches to the checks it judges on time.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// Who spoke a transcript line, or did what it tells (opened, closed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Who {
+    Netlings,
+    Program,
+    /// A message broker between them (RabbitMQ): what it sent the program.
+    Broker,
+    /// Nobody on the wire: a remark of netlings, the check's verdict.
+    Event,
+}
+
+/// What a transcript line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Bytes on a stream (consecutive chunks in one direction joined).
+    Bytes,
+    /// One datagram.
+    Datagram,
+    /// One whole message, described: a frame, a request, a call.
+    Message,
+    /// A connection (or socket, or stream) opened by `who`.
+    Open,
+    /// `who` closed it.
+    Close,
+    /// `who` ended its sending side and still reads (shutdown(Write),
+    /// END_STREAM).
+    HalfClose,
+    /// `who` reset it, or dropped it without a close.
+    Reset,
+    /// netlings started the program.
+    Start,
+    /// The program ended by itself.
+    Exit,
+    /// What netlings does or decides that is not on the wire.
+    Note,
+    /// The moment the check's verdict was reached.
+    Verdict,
+}
+
+impl Kind {
+    /// A message (bytes, a datagram, a described message): an arrow.
+    pub fn is_message(self) -> bool {
+        matches!(self, Kind::Bytes | Kind::Datagram | Kind::Message)
+    }
+
+    /// Something that happened to a connection: a mark on its lane.
+    pub fn is_connection(self) -> bool {
+        matches!(
+            self,
+            Kind::Open | Kind::Close | Kind::HalfClose | Kind::Reset
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TranscriptLine {
+    pub who: Who,
+    /// Which connection (or socket) carried it, numbered from 1 per grade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conn: Option<u32>,
+    /// What it was, escaped or described.
+    pub text: String,
+    pub kind: Kind,
+    /// Since the first line the check shows (its start, or the earliest
+    /// earlier line it recalls).
+    pub at: Duration,
+    /// The bytes it carried, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<usize>,
+    /// The first wrong message of a failed check.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub wrong: bool,
+    /// Recorded during an earlier check: shown because this check judged
+    /// what crossed the wire then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub earlier: bool,
+}
+
+impl TranscriptLine {
+    /// A line of `kind` at `at`, nothing more known.
+    pub fn new(who: Who, conn: Option<u32>, kind: Kind, text: impl Into<String>) -> Self {
+        TranscriptLine {
+            who,
+            conn,
+            text: text.into(),
+            kind,
+            at: Duration::ZERO,
+            size: None,
+            wrong: false,
+            earlier: false,
+        }
+    }
+}
+
+/// A timing plot: what a grader measured against the bounds it judged by.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plot {
+    pub title: String,
+    pub kind: PlotKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlotKind {
+    /// Counts over time as step lines (requests in flight, tasks done per
+    /// worker), with the band of allowed values and marked moments.
+    Steps {
+        /// What is counted: "requests in flight".
+        y: String,
+        series: Vec<Series>,
+        /// Allowed values, inclusive: (low, high).
+        band: Option<(f64, f64)>,
+        /// Vertical marks: (when, what), e.g. the deadline.
+        marks: Vec<(Duration, String)>,
+    },
+    /// The waits between attempts against the expected ones: one bar per
+    /// wait, with the range it was allowed to fall in.
+    Gaps {
+        measured: Vec<Duration>,
+        /// (shortest, longest) allowed, per wait.
+        expected: Vec<(Duration, Duration)>,
+    },
+}
+
+/// One step line: the value from each point's moment on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    pub name: String,
+    pub points: Vec<(Duration, f64)>,
+}

@@ -1,0 +1,37 @@
+//! mutant of: ws_ticker_client
+//! bug: after a drop it resubscribes FROM the last tick it printed, not the one after it, so that tick is printed twice
+//! fails: printed every tick once, in order
+//! says: it had been sent every tick before
+//! says: came twice
+//! says not: not from the start
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+
+#[tokio::main]
+async fn main() {
+    let url = std::env::var("NETLINGS_WS_URL").unwrap();
+    let symbol = std::env::var("NETLINGS_SYMBOL").unwrap();
+    let mut last: Option<u64> = None;
+    for _ in 0..10 {
+        let Ok((mut ws, _)) = tokio_tungstenite::connect_async(url.as_str()).await else {
+            continue;
+        };
+        let request = match last {
+            None => format!("SUBSCRIBE {symbol}"),
+            Some(seq) => format!("SUBSCRIBE {symbol} FROM {seq}"),
+        };
+        if ws.send(Message::text(request)).await.is_err() {
+            continue;
+        }
+        while let Some(Ok(Message::Text(t))) = ws.next().await {
+            if t.as_str() == "END" {
+                return;
+            }
+            let parts: Vec<&str> = t.split_whitespace().collect();
+            if let ["TICK", _, seq, price] = parts[..] {
+                println!("{seq} {price}");
+                last = seq.parse().ok();
+            }
+        }
+    }
+}
