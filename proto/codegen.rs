@@ -52,7 +52,9 @@ fn describe(error: &protox::Error, include: &Path) -> String {
                 .to_string()
                 .contains("end of file")
                 .then_some(text.len())
-        });
+        })
+        // Nor at an import it cannot follow (a cycle): at that import.
+        .or_else(|| import_named_in(&error.to_string(), &text));
     match (error.file(), offset) {
         (Some(file), Some(offset)) => {
             let before = &text[..offset.min(text.len())];
@@ -63,4 +65,14 @@ fn describe(error: &protox::Error, include: &Path) -> String {
         (Some(file), None) => format!("{file}: {error}"),
         _ => error.to_string(),
     }
+}
+
+/// Where `text` imports a file that `message` names.
+fn import_named_in(message: &str, text: &str) -> Option<usize> {
+    text.match_indices("import").map(|(at, _)| at).find(|&at| {
+        let rest = &text[at + "import".len()..];
+        rest.split('"')
+            .nth(1)
+            .is_some_and(|name| !name.is_empty() && message.contains(name))
+    })
 }
