@@ -38,13 +38,25 @@ pub fn compile(files: &[PathBuf], include: &Path, out: &Path) -> Result<(), Stri
 /// protox's error with its file, line and column when it has them.
 fn describe(error: &protox::Error, include: &Path) -> String {
     use miette::Diagnostic;
+    let text = error
+        .file()
+        .and_then(|file| std::fs::read_to_string(include.join(file)).ok())
+        .unwrap_or_default();
     let offset = error
         .labels()
         .and_then(|mut labels| labels.next())
-        .map(|label| label.offset());
+        .map(|label| label.offset())
+        // protox points nowhere when the file ends too soon: at its end.
+        .or_else(|| {
+            error
+                .to_string()
+                .contains("end of file")
+                .then_some(text.len())
+        })
+        // Nor at an import it cannot follow (a cycle): at that import.
+        .or_else(|| import_named_in(&error.to_string(), &text));
     match (error.file(), offset) {
         (Some(file), Some(offset)) => {
-            let text = std::fs::read_to_string(include.join(file)).unwrap_or_default();
             let before = &text[..offset.min(text.len())];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -53,4 +65,14 @@ fn describe(error: &protox::Error, include: &Path) -> String {
         (Some(file), None) => format!("{file}: {error}"),
         _ => error.to_string(),
     }
+}
+
+/// Where `text` imports a file that `message` names.
+fn import_named_in(message: &str, text: &str) -> Option<usize> {
+    text.match_indices("import").map(|(at, _)| at).find(|&at| {
+        let rest = &text[at + "import".len()..];
+        rest.split('"')
+            .nth(1)
+            .is_some_and(|name| !name.is_empty() && message.contains(name))
+    })
 }

@@ -48,8 +48,7 @@ impl App {
     fn load_with(check_graders: bool) -> Result<App> {
         let ws = Workspace::discover()?;
         let path = ws.root.join(Catalog::FILE);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text = crate::catalog::read_text(&path, Path::new(Catalog::FILE))?;
         let catalog = Catalog::parse(Path::new(Catalog::FILE), &text)?;
         catalog.check_folders(Path::new(Catalog::FILE), &text, |rel| {
             ws.root.join(rel).exists()

@@ -77,8 +77,13 @@ pub fn prepare_quiz(app: &App, question: &Question) -> Result<Asking> {
         .clone();
     let path = app.ws.exercise_path(&exercise);
     let rel = Workspace::exercise_rel(&exercise).display().to_string();
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => crate::catalog::utf8_text(bytes).map_err(|(line, message)| {
+            anyhow::anyhow!(
+                "{rel}:{line}: {message}. `netlings reset {}` puts a fresh answer file back (yours is kept as a backup).",
+                exercise.name
+            )
+        })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             bail!(crate::quiz::missing_file(&rel, &exercise.name))
         }

@@ -177,17 +177,47 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The bytes of a file someone edits, as text; where they stop being
+/// UTF-8 is an error with its line: `Err((line, message))`.
+pub fn utf8_text(bytes: Vec<u8>) -> Result<String, (usize, String)> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let before = String::from_utf8_lossy(&bytes[..valid]);
+        let (line, column) = line_col(&before, before.len());
+        (
+            line,
+            format!(
+                "not UTF-8 text: byte 0x{:02x} at column {column} (save the file as UTF-8)",
+                bytes[valid]
+            ),
+        )
+    })
+}
+
+/// Reads a file someone edits as UTF-8 text; an error names `shown_as`
+/// and, when the bytes are not UTF-8, the line where they stop being so.
+pub fn read_text(path: &Path, shown_as: &Path) -> Result<String, CatalogError> {
+    let bytes = std::fs::read(path).map_err(|e| CatalogError {
+        path: shown_as.to_path_buf(),
+        line: 0,
+        column: 0,
+        message: format!("cannot read it: {e}"),
+    })?;
+    utf8_text(bytes).map_err(|(line, message)| CatalogError {
+        path: shown_as.to_path_buf(),
+        line,
+        column: 1,
+        message,
+    })
+}
+
 impl Catalog {
     pub const FILE: &'static str = "exercises.toml";
 
     pub fn load(root: &Path) -> Result<Catalog, CatalogError> {
         let path = root.join(Self::FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| CatalogError {
-            path: path.clone(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read it: {e}"),
-        })?;
+        let text = read_text(&path, &path)?;
         Self::parse(&path, &text)
     }
 

@@ -427,9 +427,9 @@ fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Vec<Check> {
                 &exercise.name,
             )),
             Err(e) => Err(format!("cannot read {}: {e}", rel.display())),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Err(_) => Err(format!(
-                    "{} is not UTF-8 text. `netlings reset {}` puts a fresh answer file back (yours is kept as a backup).",
+            Ok(bytes) => match crate::catalog::utf8_text(bytes) {
+                Err((line, message)) => Err(format!(
+                    "{}:{line}: {message}. `netlings reset {}` puts a fresh answer file back (yours is kept as a backup).",
                     rel.display(),
                     exercise.name
                 )),

@@ -63,11 +63,13 @@ impl State {
     pub fn load(root: &Path) -> Result<State, StateError> {
         let path = Self::path(root);
         let text = match std::fs::read(&path) {
-            Ok(bytes) => String::from_utf8(bytes).map_err(|e| StateError {
-                path: path.clone(),
-                line: 1,
-                message: format!("not UTF-8 text ({e})"),
-            })?,
+            Ok(bytes) => {
+                crate::catalog::utf8_text(bytes).map_err(|(line, message)| StateError {
+                    path: path.clone(),
+                    line,
+                    message,
+                })?
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::default()),
             Err(e) => {
                 return Err(StateError {
@@ -77,9 +79,14 @@ impl State {
                 });
             }
         };
-        toml::from_str(&text).map_err(|e| StateError {
-            line: line_col(&text, e.span().map_or(0, |s| s.start)).0,
-            path,
+        State::parse(&path, &text)
+    }
+
+    /// Reads the progress from its text; `path` is only used in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<State, StateError> {
+        toml::from_str(text).map_err(|e| StateError {
+            line: line_col(text, e.span().map_or(0, |s| s.start)).0,
+            path: path.to_path_buf(),
             message: e.message().trim().to_string(),
         })
     }

@@ -74,6 +74,9 @@ pub async fn grade(g: &Grading) -> Outcome {
                     _ => failure,
                 });
             }
+            proxy
+                .wait_for_handshake(&program, g.limits.io, "your program")
+                .await?;
             Ok((proxy, program, queue))
         })
         .await?;

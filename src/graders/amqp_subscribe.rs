@@ -72,6 +72,11 @@ pub async fn grade(g: &Grading) -> Outcome {
                     return Err(directly(&broker, &exchange, failure, c.label).await);
                 }
             }
+            for c in &copies {
+                c.proxy
+                    .wait_for_handshake(&c.program, g.limits.io, c.label)
+                    .await?;
+            }
             Ok(copies)
         })
         .await?;

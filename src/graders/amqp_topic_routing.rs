@@ -58,6 +58,9 @@ pub async fn grade(g: &Grading) -> Outcome {
                     failure
                 });
             }
+            proxy
+                .wait_for_handshake(&program, g.limits.io, "your program")
+                .await?;
             Ok((proxy, program))
         })
         .await?;

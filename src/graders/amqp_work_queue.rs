@@ -169,6 +169,11 @@ pub async fn grade(g: &Grading) -> Outcome {
                     });
                 }
             }
+            for w in &workers {
+                w.proxy
+                    .wait_for_handshake(&w.program, g.limits.io, w.label)
+                    .await?;
+            }
             Ok(workers)
         })
         .await?;

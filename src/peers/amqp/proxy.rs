@@ -192,6 +192,56 @@ impl Proxy {
         }
     }
 
+    /// Waits until the program has completed the AMQP handshake (sent its
+    /// Connection.Open) on each of `connections` connections: a program
+    /// that connects and then stalls, or speaks something else, fails
+    /// here saying how far it got - not later, as a declaration that never
+    /// came. `who` names the program in the verdict.
+    pub async fn wait_for_handshake(
+        &self,
+        program: &Program,
+        within: Duration,
+        who: &str,
+    ) -> Result<(), Failure> {
+        let is_open = |e: &Event| {
+            e.from == Side::Program
+                && matches!(
+                    e.method(),
+                    Some(AMQPClass::Connection(connection::AMQPMethod::Open(_)))
+                )
+        };
+        let waited = self
+            .wait_for(program, within, "the AMQP handshake", |events| {
+                events.iter().any(is_open).then_some(())
+            })
+            .await;
+        let Err(failure) = waited else {
+            return Ok(());
+        };
+        if failure.status != crate::report::Status::Timeout {
+            return Err(failure);
+        }
+        let last = lock(&self.shared.log)
+            .iter()
+            .rev()
+            .find(|e| e.from == Side::Program && !matches!(e.what, What::Connected))
+            .map(|e| describe(&e.what));
+        let got = match last {
+            Some(last) => format!("the last thing it sent was {last}"),
+            None => "it sent nothing at all".to_string(),
+        };
+        Err(Failure::timeout(format!(
+            "{who} connected to NETLINGS_AMQP_URL but did not complete the AMQP handshake \
+             (Connection.Open) within {:.0} s: {got}",
+            within.as_secs_f64()
+        ))
+        .because(
+            "let the client library open the connection and await it \
+             (lapin: `Connection::connect(&url, ConnectionProperties::default()).await?`) \
+             before anything else",
+        ))
+    }
+
     /// Waits for a synchronous method of the program that `is_request`
     /// picks, and the broker's reply to it: the next method of the same
     /// class on that channel, or the channel's (or connection's) close.

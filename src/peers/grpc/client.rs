@@ -126,6 +126,83 @@ impl<T: Debug> Answer<T> {
     }
 }
 
+/// A gRPC server speaks HTTP/2 from its first byte: to a client's
+/// preface it answers with a SETTINGS frame. Asked on the program's first
+/// connection (then closed), so that a server speaking anything else - or
+/// nothing - fails here, saying so, and not in some later call as a
+/// protocol error of the client's.
+async fn speaks_http2(g: &Grading, addr: SocketAddr, mut stream: TcpStream) -> Result<(), Failure> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const RULE: &str = "gRPC runs over HTTP/2: serve with tonic's `Server::builder()…serve(addr)`, \
+         not a plain TCP or HTTP/1 server";
+    let id = g.transcript.new_conn();
+    g.transcript.opened(
+        id,
+        Who::Netlings,
+        format!("netlings connected to {addr} to see that it speaks HTTP/2"),
+    );
+    let mut hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    // An empty SETTINGS frame: length 0, type 4, no flags, stream 0.
+    hello.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
+    let _ = stream.write_all(&hello).await;
+    let mut head = Vec::with_capacity(9);
+    let read = tokio::time::timeout(g.limits.io, async {
+        let mut buf = [0u8; 9];
+        while head.len() < 9 {
+            match stream.read(&mut buf[..9 - head.len()]).await {
+                Ok(0) | Err(_) => return false,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+        true
+    })
+    .await;
+    if !head.is_empty() {
+        g.transcript.record(
+            Instant::now(),
+            Who::Program,
+            Some(id),
+            crate::report::Kind::Bytes,
+            crate::report::escape(&head),
+            Some(head.len()),
+        );
+    }
+    let seen = crate::report::escape_abridged(&head, 9);
+    let failure = match read {
+        Err(_) if head.is_empty() => Failure::timeout(format!(
+            "your server accepted netlings' connection but sent nothing within {} of the \
+             HTTP/2 preface: an HTTP/2 server's first frame is SETTINGS",
+            ms(g.limits.io)
+        )),
+        Err(_) => Failure::timeout(format!(
+            "your server sent only {seen} within {} of the HTTP/2 preface, not a whole frame header",
+            ms(g.limits.io)
+        )),
+        Ok(false) => Failure::fail(format!(
+            "your server closed netlings' connection after the HTTP/2 preface, having sent {seen}"
+        )),
+        Ok(true) => {
+            let length = u32::from_be_bytes([0, head[0], head[1], head[2]]);
+            let (kind, flags) = (head[3], head[4]);
+            let stream_id = u32::from_be_bytes([head[5], head[6], head[7], head[8]]) & 0x7fff_ffff;
+            if kind == 4 && flags & 1 == 0 && stream_id == 0 && length.is_multiple_of(6) {
+                g.transcript.closed(
+                    id,
+                    Who::Netlings,
+                    "netlings closed it: the server speaks HTTP/2",
+                );
+                return Ok(());
+            }
+            Failure::fail(format!(
+                "your server does not speak HTTP/2: its first bytes, {seen}, are not a SETTINGS frame \
+                 (type {kind}, flags {flags:#04x}, stream {stream_id}, {length} bytes)"
+            ))
+        }
+    };
+    g.transcript.mark_wrong();
+    Err(failure.because(RULE))
+}
+
 impl Channel {
     /// Waits until the program listens on `addr`, then opens the channel on
     /// that first connection.
@@ -135,7 +212,8 @@ impl Channel {
         addr: SocketAddr,
     ) -> Result<Channel, Failure> {
         let first = connect_when_ready(g, program, addr).await?;
-        Self::over(g, addr, Some(first)).await
+        speaks_http2(g, addr, first).await?;
+        Self::over(g, addr, None).await
     }
 
     /// A channel of its own: a second HTTP/2 connection.

@@ -128,6 +128,17 @@ impl Zmq {
                     "a {kind} talks only to a {want} (ZMTP sends each side's socket type and checks them)"
                 )))
             }
+            // Something listens there, and its first bytes are no ZMTP
+            // greeting (which begins 0xff, then 8 bytes, then 0x7f).
+            Race::Done(Err(e)) if e.to_string().contains("greeting") => Err(Failure::fail(format!(
+                "something listens at {var} ({endpoint}), but it does not speak ZeroMQ: \
+                 netlings' {kind} got no ZMTP greeting back ({e})"
+            ))
+            .because(format!(
+                "bind a ZeroMQ {want} socket there (`{}::new()`, then `.bind(&endpoint)`), \
+                 not a plain TCP listener",
+                crate_type(want)
+            ))),
             Race::Done(Err(e)) => Err(Failure::fail(format!(
                 "netlings' {kind} could not connect to {var} ({endpoint}): {e}"
             ))),
