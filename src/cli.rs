@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use colored::Colorize;
 
 use crate::app::{App, EXIT_CONFIG};
-use crate::commands::{self, Format};
+use crate::commands::{self, Format, Shown};
 use crate::dev::{self, DevCommand};
 use crate::{cards, harness, watch};
 
@@ -46,6 +46,8 @@ enum Command {
         /// Grade the reference solution instead of your program
         #[arg(long)]
         solution: bool,
+        #[command(flatten)]
+        shown: Shown,
     },
     /// Show the hint of an exercise (the current one by default)
     Hint { name: Option<String> },
@@ -64,6 +66,8 @@ enum Command {
         /// Replay a run's random choices
         #[arg(long)]
         seed: Option<u64>,
+        #[command(flatten)]
+        shown: Shown,
     },
     /// Answer a card's quiz in the terminal (the current card's by default)
     Quiz {
@@ -133,7 +137,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             name,
             seed,
             solution,
-        } => commands::run(&app, name.as_deref(), seed, solution).await,
+            shown,
+        } => commands::run(&app, name.as_deref(), seed, solution, &shown).await,
         Command::Hint { name } => commands::hint(&app, name.as_deref()),
         Command::Verify {
             names,
@@ -141,7 +146,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             format,
             jobs,
             seed,
-        } => commands::verify(&app, &names, solutions, format, jobs, seed).await,
+            shown,
+        } => commands::verify(&app, &names, solutions, format, jobs, seed, &shown).await,
         Command::Reset { name } => commands::reset(&app, &name),
         Command::Quiz { question } => cards::quiz(&app, question.as_deref()).await,
         Command::Answer { question, force } => cards::answer(&app, &question, force),

@@ -15,6 +15,7 @@ use crate::cargo::Show;
 use crate::catalog::{Exercise, question_label};
 use crate::grade::{self, Options, Which};
 use crate::harness::Rng;
+use crate::report::human::Wire;
 use crate::report::{self, Status, Summary};
 use crate::workspace::Workspace;
 
@@ -26,6 +27,32 @@ pub enum Format {
     Junit,
     /// GitHub Classroom's autograding result, base64 on one line
     Classroom,
+}
+
+/// How a failed check shows what crossed the wire.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TranscriptForm {
+    /// A sequence diagram fitted to the terminal
+    Diagram,
+    /// One line per message, prefixed by who sent it
+    List,
+}
+
+/// How `run` and `verify` show the conversations of failed checks.
+#[derive(Clone, clap::Args)]
+pub struct Shown {
+    /// How a failed check shows what crossed the wire
+    #[arg(long, value_enum, default_value_t = TranscriptForm::Diagram)]
+    pub transcript: TranscriptForm,
+}
+
+impl Shown {
+    fn wire(&self) -> Wire {
+        match self.transcript {
+            TranscriptForm::Diagram => Wire::from_env(),
+            TranscriptForm::List => Wire::List,
+        }
+    }
 }
 
 pub fn list(app: &App) -> Result<ExitCode> {
@@ -74,6 +101,7 @@ pub async fn run(
     name: Option<&str>,
     seed: Option<u64>,
     solution: bool,
+    shown: &Shown,
 ) -> Result<ExitCode> {
     let exercise = app.current_or(name)?.clone();
     app.print_header(&exercise);
@@ -87,7 +115,7 @@ pub async fn run(
     let report = grade::build_and_grade(std::slice::from_ref(&exercise), &app.ws.root, &options)
         .await?
         .remove(0);
-    crate::out!("{}", report::human::exercise(&report));
+    crate::out!("{}", report::human::exercise_as(&report, shown.wire()));
     if solution {
         return Ok(exit_for(&[report]));
     }
@@ -134,6 +162,7 @@ pub async fn verify(
     format: Format,
     jobs: Option<usize>,
     seed: Option<u64>,
+    shown: &Shown,
 ) -> Result<ExitCode> {
     let exercises: Vec<Exercise> = if names.is_empty() {
         app.catalog.exercises.clone()
@@ -165,7 +194,7 @@ pub async fn verify(
         Format::Human => {
             for r in reports.iter().filter(|r| r.status != Status::Pass) {
                 crate::outln!("{}", format!("── {} ──", r.name).bold());
-                crate::out!("{}", report::human::exercise(r));
+                crate::out!("{}", report::human::exercise_as(r, shown.wire()));
                 crate::outln!();
             }
             crate::out!("{}", report::human::summary(&reports, &summary));
