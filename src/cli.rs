@@ -11,7 +11,7 @@ use colored::Colorize;
 
 use crate::app::{App, EXIT_CONFIG};
 use crate::classroom::{self, ClassroomCommand};
-use crate::commands::{self, Format};
+use crate::commands::{self, Format, Shown};
 use crate::dev::{self, DevCommand};
 use crate::{cards, harness, watch};
 
@@ -48,6 +48,8 @@ enum Command {
         /// Grade the reference solution instead of your program
         #[arg(long)]
         solution: bool,
+        #[command(flatten)]
+        shown: Shown,
     },
     /// Show the hint of an exercise (the current one by default)
     Hint { name: Option<String> },
@@ -73,6 +75,8 @@ enum Command {
         /// Also write the JUnit report to FILE (whatever --format says)
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        #[command(flatten)]
+        shown: Shown,
     },
     /// Answer a card's quiz in the terminal (the current card's by default)
     Quiz {
@@ -151,7 +155,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             name,
             seed,
             solution,
-        } => commands::run(&app, name.as_deref(), seed, solution).await,
+            shown,
+        } => commands::run(&app, name.as_deref(), seed, solution, &shown).await,
         Command::Hint { name } => commands::hint(&app, name.as_deref()),
         Command::Verify {
             names,
@@ -161,6 +166,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             seed,
             learner,
             junit,
+            shown,
         } => {
             let args = commands::Verify {
                 names,
@@ -170,6 +176,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                 seed,
                 learner,
                 junit,
+                shown,
             };
             commands::verify(&app, &args).await
         }

@@ -16,6 +16,7 @@ use crate::cargo::Show;
 use crate::catalog::{Exercise, question_label};
 use crate::grade::{self, Options, Which};
 use crate::harness::Rng;
+use crate::report::human::Wire;
 use crate::report::{self, Status, Summary};
 use crate::watch::list::topic_heading;
 use crate::workspace::Workspace;
@@ -28,6 +29,32 @@ pub enum Format {
     Junit,
     /// GitHub Classroom's autograding result, base64 on one line
     Classroom,
+}
+
+/// How a failed check shows what crossed the wire.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TranscriptForm {
+    /// A sequence diagram fitted to the terminal
+    Diagram,
+    /// One line per message, prefixed by who sent it
+    List,
+}
+
+/// How `run` and `verify` show the conversations of failed checks.
+#[derive(Clone, clap::Args)]
+pub struct Shown {
+    /// How a failed check shows what crossed the wire
+    #[arg(long, value_enum, default_value_t = TranscriptForm::Diagram)]
+    pub transcript: TranscriptForm,
+}
+
+impl Shown {
+    fn wire(&self) -> Wire {
+        match self.transcript {
+            TranscriptForm::Diagram => Wire::from_env(),
+            TranscriptForm::List => Wire::List,
+        }
+    }
 }
 
 pub fn list(app: &App) -> Result<ExitCode> {
@@ -73,6 +100,7 @@ pub async fn run(
     name: Option<&str>,
     seed: Option<u64>,
     solution: bool,
+    shown: &Shown,
 ) -> Result<ExitCode> {
     let exercise = app.current_or(name)?.clone();
     app.print_header(&exercise);
@@ -86,7 +114,7 @@ pub async fn run(
     let report = grade::build_and_grade(std::slice::from_ref(&exercise), &app.ws.root, &options)
         .await?
         .remove(0);
-    crate::out!("{}", report::human::exercise(&report));
+    crate::out!("{}", report::human::exercise_as(&report, shown.wire()));
     if solution {
         return Ok(exit_for(&[report]));
     }
@@ -141,6 +169,8 @@ pub struct Verify {
     pub learner: Option<PathBuf>,
     /// Also write the JUnit report to this file.
     pub junit: Option<PathBuf>,
+    /// How failed checks show what crossed the wire.
+    pub shown: Shown,
 }
 
 pub async fn verify(app: &App, args: &Verify) -> Result<ExitCode> {
@@ -186,7 +216,7 @@ pub async fn verify(app: &App, args: &Verify) -> Result<ExitCode> {
         Format::Human => {
             for r in reports.iter().filter(|r| r.status != Status::Pass) {
                 crate::outln!("{}", format!("── {} ──", r.name).bold());
-                crate::out!("{}", report::human::exercise(r));
+                crate::out!("{}", report::human::exercise_as(r, args.shown.wire()));
                 crate::outln!();
             }
             crate::out!("{}", report::human::summary(&reports, &summary));

@@ -335,3 +335,33 @@ fn verify_with_an_unknown_name_is_a_usage_error() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn transcript_list_shows_the_wire_as_lines_instead_of_a_diagram() {
+    let root = common::repo_root();
+    let state = tempfile::tempdir().unwrap();
+    let state_file = state.path().join("state.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "udp_kv_server"];
+        args.extend_from_slice(extra);
+        common::stdout(
+            &netlings(&root)
+                .env("NETLINGS_STATE", &state_file)
+                .env("NO_COLOR", "1")
+                .args(&args)
+                .assert()
+                .code(1),
+        )
+    };
+    let diagram = run(&[]);
+    assert!(
+        diagram.contains("time  netlings") && !diagram.contains("[event]"),
+        "{diagram}"
+    );
+    let list = run(&["--transcript", "list"]);
+    assert!(
+        list.contains("[event] your program exited with status 101")
+            && !list.contains("time  netlings"),
+        "{list}"
+    );
+}

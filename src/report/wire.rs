@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Who spoke a transcript line, or did what it tells (opened, closed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Who {
     Netlings,
@@ -20,7 +20,7 @@ pub enum Who {
 }
 
 /// What a transcript line is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Bytes on a stream (consecutive chunks in one direction joined).
@@ -63,27 +63,30 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One line of a transcript. Serialized (recorded transcripts, for tests
+/// and reports) with its moment in milliseconds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TranscriptLine {
     pub who: Who,
     /// Which connection (or socket) carried it, numbered from 1 per grade.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conn: Option<u32>,
     /// What it was, escaped or described.
     pub text: String,
     pub kind: Kind,
     /// Since the first line the check shows (its start, or the earliest
     /// earlier line it recalls).
+    #[serde(rename = "at_ms", with = "millis")]
     pub at: Duration,
     /// The bytes it carried, where known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<usize>,
     /// The first wrong message of a failed check.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub wrong: bool,
     /// Recorded during an earlier check: shown because this check judged
     /// what crossed the wire then.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub earlier: bool,
 }
 
@@ -100,6 +103,22 @@ impl TranscriptLine {
             wrong: false,
             earlier: false,
         }
+    }
+}
+
+/// A moment as milliseconds (fractional: to the microsecond).
+mod millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let ms = f64::deserialize(d)?;
+        Ok(Duration::from_secs_f64(ms.max(0.0) / 1e3))
     }
 }
 

@@ -14,7 +14,7 @@ use crate::workspace::Workspace;
 /// The keys of the exercise view, two rows that fit 80 columns.
 const KEYS: [&str; 2] = [
     "n next · p previous · l list · h hint · z quiz · m model answer · e edit",
-    "r re-run · c check all · x reset · q quit · ↑/↓ j/k PgUp/PgDn scroll",
+    "r re-run · c check all · x reset · t wire · q quit · j/k PgUp/PgDn scroll",
 ];
 
 impl Watch {
@@ -157,7 +157,16 @@ impl Watch {
                 lines.extend(e.lines().map(str::to_string));
             }
             Grade::Done(report) => {
-                lines.extend(report::human::exercise(report).lines().map(str::to_string));
+                let wire = if self.wire_as_list {
+                    report::human::Wire::List
+                } else {
+                    report::human::Wire::from_env()
+                };
+                lines.extend(
+                    report::human::exercise_as(report, wire)
+                        .lines()
+                        .map(str::to_string),
+                );
                 anchor = first_failing_line(report, &lines);
                 if report.status == Status::Pass {
                     lines.push(String::new());

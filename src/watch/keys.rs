@@ -83,6 +83,18 @@ impl Watch {
                 self.show_hint = !self.show_hint;
                 self.keep_in_view();
             }
+            KeyCode::Char('t') => {
+                self.wire_as_list = !self.wire_as_list;
+                self.note = Some(
+                    if self.wire_as_list {
+                        "what crossed the wire: as a list of lines (t: as a diagram)"
+                    } else {
+                        "what crossed the wire: as a sequence diagram (t: as a list)"
+                    }
+                    .into(),
+                );
+                self.keep_in_view();
+            }
             KeyCode::Char('z') => return Next::Quiz,
             KeyCode::Char('m') => self.model_answer(),
             KeyCode::Char('e') => return Next::Edit,

@@ -83,6 +83,9 @@ struct Watch {
     task: Option<JoinHandle<()>>,
     check_all: Option<JoinHandle<()>>,
     show_hint: bool,
+    /// Failed checks show what crossed the wire as a list of lines (`t`),
+    /// not as a sequence diagram.
+    wire_as_list: bool,
     /// Where the exercise view's report is scrolled.
     scroll: Scroll,
     /// A line for the learner: what just happened.
@@ -142,6 +145,7 @@ pub async fn run(app: App, options: WatchOptions) -> Result<ExitCode> {
         task: None,
         check_all: None,
         show_hint: false,
+        wire_as_list: false,
         scroll: Scroll::default(),
         note: poll_reason.map(|r| format!("polling for changes: {r}")),
         watching: source.describe().to_string(),
