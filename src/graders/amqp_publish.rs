@@ -7,6 +7,16 @@
 //! persistent; from netlings' queue: every line arrived, in order; and by
 //! holding the broker's last confirm back for a moment: the program was
 //! still waiting for it, and printed `confirmed <n>` only after it came.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Write the publisher of a pub/sub system: | — | the introduction of the list below |
+//! | Connect to the broker at `NETLINGS_AMQP_URL`. | `connects to NETLINGS_AMQP_URL` | `amqp_publish__direct_to_broker` |
+//! | Declare the durable fanout exchange named by `NETLINGS_EXCHANGE`. | `declares the durable fanout exchange` | `amqp_publish__no_declare` `amqp_publish__transient_exchange` |
+//! | Turn on publisher confirms on your channel. | `turns publisher confirms on` | `amqp_publish__no_confirms` |
+//! | Publish each line of stdin (without its newline), in order, to that exchange as a persistent message (delivery mode 2). | `publishes every line as a persistent message` `netlings' queue received every line` | `amqp_publish__transient` `amqp_publish__keeps_newline` |
+//! | Wait until the broker has confirmed every message, then print `confirmed <n>` (n: the number of messages) and exit with status 0. | `waits for the broker's confirms` `` prints `confirmed `` | `amqp_publish__exits_before_acks` `amqp_publish__count_to_stderr` |
+//! | Environment: `NETLINGS_AMQP_URL` (amqp://…), `NETLINGS_EXCHANGE`; the lines come on stdin. | — | what netlings provides |
 
 use std::time::Duration;
 

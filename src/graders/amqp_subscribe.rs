@@ -6,6 +6,17 @@
 //! few messages and `END`. Each copy must print every message (a queue
 //! shared by the copies would split them), ack each one, and exit 0 after
 //! `END`. The wire shows each queue was server-named and exclusive.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Write a subscriber of a pub/sub system: | — | the introduction of the list below |
+//! | Connect to the broker at `NETLINGS_AMQP_URL`. | `both copies connect` | `amqp_subscribe__direct_to_broker` |
+//! | Declare the durable fanout exchange named by `NETLINGS_EXCHANGE` (netlings may have declared it already, with these same arguments). | `each copy declares the durable fanout exchange` | `amqp_subscribe__transient_exchange` |
+//! | Declare a queue of your own: server-named (an empty name) and exclusive. | `each copy's queue is its own` `each copy prints every message` | `amqp_subscribe__not_exclusive` `amqp_subscribe__shared_queue` |
+//! | Bind it to the exchange. | `each copy binds a queue` | `amqp_subscribe__no_bind` |
+//! | Consume it: print each message's body on a line of its own, and ack each message. | `each copy prints every message` `each copy acks every message` | `amqp_subscribe__shared_queue` `amqp_subscribe__auto_ack` |
+//! | When the body is `END`, do not print it: exit with status 0. | `each copy exits with status 0` | `amqp_subscribe__ignores_end` |
+//! | Environment: `NETLINGS_AMQP_URL` (amqp://…), `NETLINGS_EXCHANGE`. | — | what netlings provides |
 
 use amq_protocol::protocol::{AMQPClass, exchange, queue};
 

@@ -7,6 +7,16 @@
 //! none - the edge cases of `*` (exactly one word) and `#` (zero or more)
 //! among them - and `END`. The program must print exactly the matching
 //! messages, each once.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Write a subscriber that picks its messages by routing key: | — | the introduction of the list below |
+//! | Connect to the broker at `NETLINGS_AMQP_URL`. | `connects to NETLINGS_AMQP_URL` | `amqp_topic_routing__direct_to_broker` |
+//! | Declare the durable topic exchange named by `NETLINGS_EXCHANGE`. | `declares the durable topic exchange` | `amqp_topic_routing__direct_exchange` |
+//! | Declare one server-named, exclusive queue, and bind it to the exchange with every pattern of `NETLINGS_PATTERNS` (comma-separated, e.g. `kern.*,*.critical,audit.#`). | `binds its queue with every pattern` `binds one queue, server-named and exclusive` `prints exactly the messages` | `amqp_topic_routing__patterns_joined` `amqp_topic_routing__named_queue` `amqp_topic_routing__queue_per_pattern` |
+//! | Print the body of every message you receive, on a line of its own. | `prints exactly the messages` | `amqp_topic_routing__queue_per_pattern` |
+//! | When the body is `END`, do not print it: exit with status 0. | `exits with status 0 after END` | `amqp_topic_routing__prints_end` |
+//! | Environment: `NETLINGS_AMQP_URL` (amqp://…), `NETLINGS_EXCHANGE`, `NETLINGS_PATTERNS`. | — | what netlings provides |
 
 use amq_protocol::protocol::{AMQPClass, exchange, queue};
 

@@ -9,6 +9,16 @@
 //! long task and SIGKILLs the worker the proxy saw receive it and not ack
 //! it: the broker must redeliver it, flagged `redelivered`, to the other
 //! worker, which does it once; no task is lost.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Write a worker of a task queue: | — | the introduction of the list below |
+//! | Connect to the broker at `NETLINGS_AMQP_URL`. | `both workers connect` | (no mutant yet: a worker that connects around the proxy leaves its durable queue on the broker) |
+//! | Declare the durable queue named by `NETLINGS_QUEUE`. | `each worker declares the durable queue` `each worker consumes the queue` | `amqp_work_queue__transient_queue` |
+//! | Consume it with a prefetch of 1 (`basic_qos`) and manual acks. | `prefetch 1` `does each task` | `amqp_work_queue__no_prefetch` `amqp_work_queue__auto_ack` |
+//! | A task's body is `<id> <ms>` (the id has no spaces): do the work - wait `ms` milliseconds - then print `done <id>`, and only then ack it. | `does each task` `a task of a worker killed` | `amqp_work_queue__skips_the_work` `amqp_work_queue__ack_before_work` |
+//! | Keep running until you are stopped. | `a task of a worker killed` | `amqp_work_queue__exits_when_idle` |
+//! | Environment: `NETLINGS_AMQP_URL` (amqp://…), `NETLINGS_QUEUE`. | — | what netlings provides |
 
 use std::time::Duration;
 

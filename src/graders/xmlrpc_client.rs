@@ -10,6 +10,21 @@
 //! and members in another order; Python's layout), and the last one is a
 //! fault whose string must be unescaped. Then it reads what the program
 //! printed.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | An XML-RPC call is one HTTP `POST` whose body is a `<methodCall>`: the method's name, then each param as a `<value>` whose element names its type. | `POSTs to NETLINGS_URL` `calls inventory.total` | `xmlrpc_client__no_content_length` `xmlrpc_client__wrong_content_type` `xmlrpc_client__int_for_double` |
+//! | Write the calls by hand to see every byte. | — | advice: a crate that sends the same call passes too |
+//! | Call the inventory server at `NETLINGS_URL` (`http://127.0.0.1:PORT/RPC2`), in this order: | `POSTs to NETLINGS_URL` | `xmlrpc_client__sends_garbage` |
+//! | `inventory.total(items)`: an `<array>` of `<struct>`s `{name: string, qty: int, price: double}`, one per entry of `NETLINGS_ITEMS` (`name:qty:price;…`, e.g. `Fish & Chips:2:3.5;Tea:1:4`). A price is a `<double>` even when it is written `4`. | `calls inventory.total` | `xmlrpc_client__int_for_double` |
+//! | The answer is a struct `{count: int, total: double}`: print `count=<count> total=<total>`, the total with two decimals (`count=2 total=11.00`). | `` prints `count= `` | `xmlrpc_client__members_in_order` `xmlrpc_client__total_unformatted` |
+//! | `inventory.tag(name: string, label: base64, when: dateTime.iso8601, urgent: boolean)` from `NETLINGS_TAG` (`name;label;when;urgent`): the label's UTF-8 bytes go base64-encoded, `when` is already in XML-RPC's `YYYYMMDDTHH:MM:SS` form, and `urgent` (`true` or `false`) goes as `<boolean>1</boolean>` or `<boolean>0</boolean>`. | `calls inventory.tag` | `xmlrpc_client__label_as_string` `xmlrpc_client__boolean_true_false` |
+//! | The answer is an int: print `tag=<id>`. | `` prints `tag= `` | `xmlrpc_client__tag_debug` |
+//! | `inventory.get(name)` for `NETLINGS_MISSING`: the answer is a fault. | `calls inventory.get` | `xmlrpc_client__get_unescaped` |
+//! | Print `fault <faultCode>: <faultString>` and exit with status 0. | `` prints `fault `` | `xmlrpc_client__fault_is_an_error` |
+//! | Names are raw text that may hold `&`, `<`, `>` and letters beyond ASCII: escape every string you write (`&amp;`, `&lt;`, `&gt;`), and read the answers with an XML parser, which unescapes them. | `sends well-formed XML` `` prints `fault `` | `xmlrpc_client__no_escaping` `xmlrpc_client__fault_string_raw` |
+//! | Answers may write an integer as `<int>` or `<i4>`, and list a struct's members in any order. | `calls inventory.tag` `` prints `count= `` | `xmlrpc_client__only_int_tag` `xmlrpc_client__members_in_order` |
+//! | Available crates: `reqwest` (blocking; it sets Content-Length for you), `quick-xml` (`quick_xml::reader::Reader`), `base64`. | — | a freedom: which crates, if any |
 
 use std::fmt::Write as _;
 

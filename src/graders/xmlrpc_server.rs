@@ -8,6 +8,22 @@
 //! `<methodResponse>`, each value in its right type element, each fault a
 //! `<fault>` with the code the contract names. It ends with three calls on
 //! one kept-open connection, as Python's `ServerProxy` makes them.
+//!
+//! | the stub says | checks | mutants |
+//! | --- | --- | --- |
+//! | Serve XML-RPC at `POST /RPC2` on `NETLINGS_ADDR`, for any client that follows the spec (netlings, Python's `xmlrpc.client`, …): | `listens on NETLINGS_ADDR` | `xmlrpc_server__fixed_port` |
+//! | `math.add(int a, int b)` → int; | `math.add` | `xmlrpc_server__only_int_tag` |
+//! | `math.divide(int a, int b)` → double, also when it is whole (`8, 4` → `<double>2.0</double>`); `b = 0` → fault 1 with the string `division by zero`; | `math.divide: a <double>` `math.divide by zero` | `xmlrpc_server__int_for_whole_double` `xmlrpc_server__fault_as_value` |
+//! | `text.reverse(string s)` → `s` reversed by Unicode scalar values (`chars()`); | `text.reverse: &` | `xmlrpc_server__no_escaping` |
+//! | `stats.summary(array of int\|double)` → struct `{count: int, mean: double, min: double, max: double}`; an empty array → fault 2 with the string `empty`; | `stats.summary: a struct` `stats.summary of an empty` | `xmlrpc_server__summary_of_ints` `xmlrpc_server__summary_of_nothing` |
+//! | `system.listMethods()` → an array with the name of every method, itself included. | `system.listMethods` | `xmlrpc_server__no_list_methods` |
+//! | What arrives: an integer as `<int>` or `<i4>`, a string as `<string>` or as bare text (`<value>text</value>`), doubles as Python writes them (`2.5`, `5e-05`), text escaped (`&amp;`, `&lt;`, `&gt;`). | `math.add` `text.reverse: a bare` `text.reverse: &` | `xmlrpc_server__only_int_tag` `xmlrpc_server__bare_value_refused` `xmlrpc_server__no_escaping` |
+//! | What you answer: every request body on `/RPC2` gets `200 OK` and `Content-Type: text/xml`, faults included. | `a body that is not well-formed` | `xmlrpc_server__http_400_for_bad_xml` |
+//! | The body is a `<methodResponse>`: one value in its type element, every string escaped, or a `<fault>` (a struct of faultCode and faultString). | `math.divide by zero` `text.reverse: &` | `xmlrpc_server__fault_as_value` `xmlrpc_server__no_escaping` |
+//! | Errors use the interoperability fault codes: an unknown method → -32601; wrong number or types of params → -32602; a body that is not well-formed XML → -32700; well-formed XML that is not a `<methodCall>` → -32600 (their strings are yours). | `an unknown method` `wrong number or types` `a body that is not well-formed` `XML that is not a methodCall` | `xmlrpc_server__python_fault_codes` `xmlrpc_server__not_found_for_bad_params` `xmlrpc_server__closes_what_is_open` `xmlrpc_server__one_code_for_bad_bodies` |
+//! | Any other path → 404; another HTTP method on `/RPC2` → 405. | `another path` | `xmlrpc_server__no_404_405` |
+//! | A client may send several calls on one connection, as Python's `ServerProxy` does: answer each of them (or close the connection after your answer). | `three calls on one kept-open connection` | `xmlrpc_server__waits_for_hangup` |
+//! | hyper below does HTTP for you (each body read by its Content-Length, answers with theirs, connections kept alive); `quick-xml` (`quick_xml::reader::Reader`) reads XML. | — | what the stub's code provides |
 
 use std::net::SocketAddr;
 
