@@ -177,6 +177,15 @@ impl Broker {
         format!("{}.{what}", self.prefix)
     }
 
+    /// A queue name unique to this run that the program is told to
+    /// declare: deleted when the grade ends whoever declares it - also a
+    /// program that went around the proxy, which netlings never saw.
+    pub fn queue_name(&self, what: &str) -> String {
+        let name = self.name(what);
+        lock(&self.declared).add_queue(&name);
+        name
+    }
+
     /// A recording proxy in front of the broker, for one program.
     pub async fn proxy(&self, g: &Grading) -> Result<Proxy, Failure> {
         let info = &self.uri.authority.userinfo;
