@@ -73,15 +73,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     for pair in puts.split(',').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let result = (|| {
-            let mut client = client.clone();
-            let request = options.request(PutRequest {
+        // Puts are tried once: the retry loop is only for Gets.
+        let mut once = client.clone();
+        let result = once
+            .put(options.request(PutRequest {
                 key: key.to_string(),
                 value: value.as_bytes().to_vec(),
-            });
-            async move { client.put(request).await }
-        })()
-        .await;
+            }))
+            .await;
         if let Err(status) = result {
             eprintln!("Put {key}: {status}");
         }
