@@ -79,10 +79,12 @@ pub fn prepare_quiz(app: &App, question: &Question) -> Result<Asking> {
     let rel = Workspace::exercise_rel(&exercise).display().to_string();
     let text = match std::fs::read(&path) {
         Ok(bytes) => crate::catalog::utf8_text(bytes).map_err(|(line, message)| {
-            anyhow::anyhow!(
-                "{rel}:{line}: {message}. `netlings reset {}` puts a fresh answer file back (yours is kept as a backup).",
-                exercise.name
-            )
+            anyhow::anyhow!(crate::quiz::not_utf8_file(
+                &rel,
+                line,
+                &message,
+                &exercise.name
+            ))
         })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             bail!(crate::quiz::missing_file(&rel, &exercise.name))

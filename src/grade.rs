@@ -428,10 +428,11 @@ fn quiz_checks(exercise: &Exercise, root: &Path, which: Which) -> Vec<Check> {
             )),
             Err(e) => Err(format!("cannot read {}: {e}", rel.display())),
             Ok(bytes) => match crate::catalog::utf8_text(bytes) {
-                Err((line, message)) => Err(format!(
-                    "{}:{line}: {message}. `netlings reset {}` puts a fresh answer file back (yours is kept as a backup).",
-                    rel.display(),
-                    exercise.name
+                Err((line, message)) => Err(crate::quiz::not_utf8_file(
+                    &rel.display().to_string(),
+                    line,
+                    &message,
+                    &exercise.name,
                 )),
                 Ok(text) => Quiz::parse(&rel, &text)
                     .map_err(|e| crate::quiz::damaged_file(&e, &exercise.name)),

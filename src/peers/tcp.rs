@@ -30,6 +30,26 @@ pub async fn start_server(
     Ok((program, addr, Conn::from_stream(g, stream, Who::Netlings)))
 }
 
+/// netlings could not open a connection to the learner's `who` ("program",
+/// "server") at `addr`: a refusal, or a reset as it opened, means it is no
+/// longer listening.
+pub fn connect_failed(addr: SocketAddr, who: &str, e: &std::io::Error) -> Failure {
+    let why = match e.kind() {
+        std::io::ErrorKind::ConnectionRefused => {
+            format!("connection refused: your {who} is no longer listening")
+        }
+        // The kernel took the connection into the listener's queue, then
+        // the listener closed (the program returned or dropped it) before
+        // accepting it.
+        std::io::ErrorKind::ConnectionReset => format!(
+            "the connection was reset as it opened: your {who} is no longer listening \
+             (it closed its listener, or exited, before accepting it)"
+        ),
+        _ => e.to_string(),
+    };
+    Failure::fail(format!("could not connect to {addr}: {why}"))
+}
+
 /// The longest line a line-based peer accepts before calling it garbage.
 pub const MAX_LINE: usize = 64 * 1024;
 
@@ -46,23 +66,9 @@ pub struct Conn {
 
 impl Conn {
     pub async fn connect(g: &Grading, addr: SocketAddr) -> Result<Conn, Failure> {
-        let stream = TcpStream::connect(addr).await.map_err(|e| {
-            let why = match e.kind() {
-                std::io::ErrorKind::ConnectionRefused => {
-                    "connection refused: your program is no longer listening".to_string()
-                }
-                // The kernel took the connection into the listener's queue,
-                // then the listener closed (the program returned or dropped
-                // it) before accepting it.
-                std::io::ErrorKind::ConnectionReset => {
-                    "the connection was reset as it opened: your program is no longer listening \
-                     (it closed its listener, or exited, before accepting it)"
-                        .to_string()
-                }
-                _ => format!("{e}"),
-            };
-            Failure::fail(format!("could not connect to {addr}: {why}"))
-        })?;
+        let stream = TcpStream::connect(addr)
+            .await
+            .map_err(|e| connect_failed(addr, "program", &e))?;
         Ok(Conn::from_stream(g, stream, Who::Netlings))
     }
 

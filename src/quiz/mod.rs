@@ -369,6 +369,15 @@ pub fn missing_file(rel: &str, exercise: &str) -> String {
     )
 }
 
+/// Said when a learner's answer file is not UTF-8 text: where the first
+/// bad byte is (`line`, `message` from [`crate::catalog::utf8_text`]), and
+/// the way back.
+pub fn not_utf8_file(rel: &str, line: usize, message: &str, exercise: &str) -> String {
+    format!(
+        "{rel}:{line}: {message}. `netlings reset {exercise}` puts a fresh answer file back (yours is kept as a backup)."
+    )
+}
+
 /// Said when a learner's answer file does not read: its line, what is
 /// wrong, and the way back.
 pub fn damaged_file(error: &QuizError, exercise: &str) -> String {

@@ -208,17 +208,9 @@ impl Session {
     }
 
     async fn connect(&mut self) -> Result<(), Failure> {
-        let stream = TcpStream::connect(self.addr).await.map_err(|e| {
-            Failure::fail(format!(
-                "could not connect to {}: {}",
-                self.addr,
-                if e.kind() == std::io::ErrorKind::ConnectionRefused {
-                    "connection refused: your server is no longer listening".to_string()
-                } else {
-                    e.to_string()
-                }
-            ))
-        })?;
+        let stream = TcpStream::connect(self.addr)
+            .await
+            .map_err(|e| crate::peers::tcp::connect_failed(self.addr, "server", &e))?;
         let id = self.transcript.new_conn();
         self.transcript.opened(
             id,
