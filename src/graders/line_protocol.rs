@@ -17,7 +17,7 @@
 //! | Listen on `NETLINGS_ADDR`. | `listens on NETLINGS_ADDR` `serves a new connection` | `line_protocol__ipv6_loopback` `line_protocol__one_connection` |
 
 use crate::harness::{Grading, Outcome};
-use crate::peers::calculator::{Request, ask, expect_err, expect_reply};
+use crate::peers::calculator::{self, Request, ask, expect_err, expect_reply};
 use crate::peers::tcp::{self, Conn};
 
 pub const CHECKS: &[&str] = &[
@@ -109,7 +109,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check("answers 100 pipelined requests, in order", async {
-        let requests: Vec<Request> = (0..100).map(|_| g.rng(Request::random)).collect();
+        let requests = g.rng(|r| calculator::pipeline(r, 100));
         let all: String = requests.iter().map(|r| r.line.as_str()).collect();
         conn.send(all.as_bytes()).await?;
         for request in &requests {

@@ -33,6 +33,25 @@ impl Request {
     }
 }
 
+/// `n` random requests to send in one write. No line ends at a power-of-two
+/// offset (256 B to 64 KiB) of the batch, so a server that reads into a
+/// fixed buffer of such a size and takes what fills it as whole lines gets
+/// a request cut in two, whatever the seed.
+pub fn pipeline(rng: &mut Rng, n: usize) -> Vec<Request> {
+    let mut requests = Vec::with_capacity(n);
+    let mut end = 0;
+    while requests.len() < n {
+        let request = Request::random(rng);
+        let next = end + request.line.len();
+        if next >= 256 && next.is_power_of_two() {
+            continue;
+        }
+        end = next;
+        requests.push(request);
+    }
+    requests
+}
+
 /// Sends `request` whole and checks its reply.
 pub async fn ask(conn: &mut Conn, request: &Request) -> Result<(), Failure> {
     conn.send(request.line.as_bytes()).await?;
