@@ -15,7 +15,7 @@ use super::{Plot, PlotKind, Series};
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 260.0;
 /// The plot area inside the axes.
-const LEFT: f64 = 56.0;
+const LEFT: f64 = 72.0;
 const RIGHT: f64 = WIDTH - 16.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = HEIGHT - 48.0;
@@ -87,13 +87,14 @@ fn axes(x: Option<&Scale>, y: &Scale, x_name: &str, y_name: &str, y_ms: bool) ->
                 (time(Duration::from_secs_f64(t)))
             }
         } }
-        @for v in ticks(y.max) {
+        // Counts tick at whole numbers only.
+        @for v in ticks(y.max).into_iter().filter(|v| y_ms || v.fract() == 0.0) {
             line.grid x1=(LEFT) y1=(y.at(v)) x2=(RIGHT) y2=(y.at(v)) {}
             text.tick x=(LEFT - 6.0) y=(y.at(v) + 4.0) text-anchor="end" {
                 @if y_ms { (time(Duration::from_secs_f64(v))) } @else { (v) }
             }
         }
-        text.axis-name x=((LEFT + RIGHT) / 2.0) y=(HEIGHT - 8.0) text-anchor="middle" { (x_name) }
+        text.axis-name x=(RIGHT) y=(HEIGHT - 8.0) text-anchor="end" { (x_name) }
         text.axis-name x="12" y=((TOP + BOTTOM) / 2.0) text-anchor="middle"
             transform=(format!("rotate(-90 12 {})", (TOP + BOTTOM) / 2.0)) { (y_name) }
     }
@@ -149,8 +150,8 @@ fn steps(
         @if series.len() > 1 {
             @for (i, s) in series.iter().enumerate() {
                 rect class=(format!("key {}", SERIES[i % SERIES.len()]))
-                    x=(LEFT + 8.0 + i as f64 * 140.0) y=(BOTTOM + 26.0) width="10" height="10" {}
-                text.key x=(LEFT + 22.0 + i as f64 * 140.0) y=(BOTTOM + 35.0) { (s.name) }
+                    x=(LEFT + i as f64 * 120.0) y=(HEIGHT - 18.0) width="10" height="10" {}
+                text.key x=(LEFT + 14.0 + i as f64 * 120.0) y=(HEIGHT - 9.0) { (s.name) }
             }
         }
     }
