@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::graders::Grader;
-use crate::report::{ExerciseReport, Status};
+use crate::report::{ExerciseReport, Kind, Status};
 
 /// One known-bad program: what it is a mutant of and how it must fail.
 #[derive(Debug, Clone)]
@@ -153,6 +153,13 @@ pub fn judge_mutant(m: &Mutant, grader: &Grader, report: &ExerciseReport) -> Res
             "failed at `{}` instead of `{}`",
             failed.name, m.fails
         ));
+    }
+    // What crossed the wire is drawn for the learner: a failed check
+    // whose transcript holds nothing but its verdict shows nothing.
+    if matches!(failed.status, Status::Fail | Status::Timeout)
+        && !failed.transcript.iter().any(|l| l.kind != Kind::Verdict)
+    {
+        problems.push("its failed check recorded nothing of the conversation".to_string());
     }
     let message = failed.full_message();
     for word in &m.says {
