@@ -283,9 +283,24 @@ impl Proxy {
     /// Tells the record again, in the current check's transcript: the
     /// events `which` picks (for a verdict reached from what crossed the
     /// wire during earlier checks).
+    /// The broker's first method on each connection told (its
+    /// `connection.start`) is told too: the broker is a party of the
+    /// conversation even when only the program's side is picked.
     pub fn retell(&self, which: impl Fn(&Event) -> bool) {
-        for e in lock(&self.shared.log).iter().filter(|e| which(e)) {
-            tell(&self.shared.transcript, e.at, e.conn, e.from, &e.what);
+        let log = lock(&self.shared.log);
+        let conns: Vec<u32> = log.iter().filter(|e| which(e)).map(|e| e.conn).collect();
+        let mut greeted = Vec::new();
+        for e in log.iter() {
+            let greeting = e.from == Side::Broker
+                && matches!(e.what, What::Method(..))
+                && conns.contains(&e.conn)
+                && !greeted.contains(&e.conn);
+            if greeting {
+                greeted.push(e.conn);
+            }
+            if greeting || which(e) {
+                tell(&self.shared.transcript, e.at, e.conn, e.from, &e.what);
+            }
         }
     }
 
