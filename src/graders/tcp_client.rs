@@ -34,7 +34,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     let name = g.rng(|r| r.word(6));
     let (mut program, mut conn) = g
         .check("connects to NETLINGS_ADDR", async {
-            let listener = listen().await?;
+            let listener = listen(g).await?;
             let addr = listener
                 .local_addr()
                 .map_or(String::new(), |a| a.to_string());

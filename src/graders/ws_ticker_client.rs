@@ -170,7 +170,7 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     let (listener, mut program, ws) = g
         .check("connects to NETLINGS_WS_URL and subscribes", async {
-            let listener = listen().await?;
+            let listener = listen(g).await?;
             let addr = listener
                 .local_addr()
                 .map_err(|e| Failure::error(e.to_string()))?;
