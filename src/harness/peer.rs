@@ -112,6 +112,21 @@ pub fn shell_word(value: &str) -> String {
         .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b));
     if plain && !value.is_empty() {
         value.to_string()
+    } else if value.chars().any(char::is_control) {
+        // One line still, for bash and zsh: $'…' with escapes.
+        let mut quoted = String::from("$'");
+        for c in value.chars() {
+            match c {
+                '\\' => quoted.push_str("\\\\"),
+                '\'' => quoted.push_str("\\'"),
+                '\n' => quoted.push_str("\\n"),
+                '\t' => quoted.push_str("\\t"),
+                c if c.is_control() => quoted.push_str(&format!("\\x{:02x}", c as u32)),
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('\'');
+        quoted
     } else {
         format!("'{}'", value.replace('\'', "'\\''"))
     }
@@ -138,5 +153,6 @@ mod tests {
         assert_eq!(shell_word("127.0.0.1:7000"), "127.0.0.1:7000");
         assert_eq!(shell_word("a b"), "'a b'");
         assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word("a\nb's"), "$'a\\nb\\'s'");
     }
 }
