@@ -99,7 +99,10 @@ fn environment(line: &str) -> Vec<(String, String)> {
     words(line)
         .into_iter()
         .take_while(|w| w != "cargo")
-        .filter_map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .filter_map(|w| {
+            w.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
         .collect()
 }
 
@@ -198,7 +201,10 @@ async fn an_http_client_started_by_hand_passes_and_its_output_is_not_judged() {
         .unwrap();
     assert_eq!(code, Some(0), "{output}");
     assert!(output.contains("PASS http_get_json"), "{output}");
-    assert!(output.contains("NETLINGS_BASE_URL=http://127.0.0.1:"), "{output}");
+    assert!(
+        output.contains("NETLINGS_BASE_URL=http://127.0.0.1:"),
+        "{output}"
+    );
     assert!(output.contains("not judged in peer mode"), "{output}");
 }
 
@@ -215,7 +221,9 @@ async fn a_zeromq_server_started_by_hand_passes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_amqp_client_started_by_hand_passes() {
     if std::net::TcpStream::connect("127.0.0.1:5672").is_err() {
-        common::shout("*** SKIPPED: no RabbitMQ at 127.0.0.1:5672, so `netlings peer` was NOT tried on AMQP ***");
+        common::shout(
+            "*** SKIPPED: no RabbitMQ at 127.0.0.1:5672, so `netlings peer` was NOT tried on AMQP ***",
+        );
         return;
     }
     passes("amqp_topic_routing", "amqp_topic_routing_sol").await;
