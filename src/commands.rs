@@ -46,6 +46,10 @@ pub struct Shown {
     /// How a failed check shows what crossed the wire
     #[arg(long, value_enum, default_value_t = TranscriptForm::Diagram)]
     pub transcript: TranscriptForm,
+    /// Also write a self-contained HTML report to FILE: every check, its
+    /// conversation as a sequence diagram, and the timing plots
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 impl Shown {
@@ -54,6 +58,15 @@ impl Shown {
             TranscriptForm::Diagram => Wire::from_env(),
             TranscriptForm::List => Wire::List,
         }
+    }
+
+    /// Writes the HTML report, if one was asked for.
+    fn write_report(&self, reports: &[report::ExerciseReport], summary: &Summary) -> Result<()> {
+        let Some(path) = &self.report else {
+            return Ok(());
+        };
+        std::fs::write(path, report::html::render(reports, summary))
+            .with_context(|| format!("writing the HTML report to {}", path.display()))
     }
 }
 
@@ -111,10 +124,13 @@ pub async fn run(
         1,
         Show::Live { color },
     );
+    let started = Instant::now();
     let report = grade::build_and_grade(std::slice::from_ref(&exercise), &app.ws.root, &options)
         .await?
         .remove(0);
     crate::out!("{}", report::human::exercise_as(&report, shown.wire()));
+    let reports = std::slice::from_ref(&report);
+    shown.write_report(reports, &Summary::of(reports, started.elapsed()))?;
     if solution {
         return Ok(exit_for(&[report]));
     }
@@ -212,6 +228,7 @@ pub async fn verify(app: &App, args: &Verify) -> Result<ExitCode> {
         std::fs::write(path, report::junit::render(&reports, &summary))
             .with_context(|| format!("writing the JUnit report to {}", path.display()))?;
     }
+    args.shown.write_report(&reports, &summary)?;
     match args.format {
         Format::Human => {
             for r in reports.iter().filter(|r| r.status != Status::Pass) {

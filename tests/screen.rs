@@ -22,6 +22,11 @@ fn quit(s: &mut Screen) {
 
 /// A tcp_echo_server that passes every check but the last: its report is
 /// longer than an 80 × 24 screen, with the failure at its end.
+/// A notch of the mouse wheel, as a terminal in alternate-scroll mode
+/// sends it.
+const WHEEL_UP: &str = "\x1b[A\x1b[A\x1b[A";
+const WHEEL_DOWN: &str = "\x1b[B\x1b[B\x1b[B";
+
 fn late_failure(checkout: &Checkout) {
     let mutant = std::fs::read_to_string(
         common::repo_root().join("tests/mutants/01_sockets/tcp_echo_server__error_ends_server.rs"),
@@ -59,6 +64,17 @@ fn a_failing_grade_keeps_the_name_status_and_failing_check_on_screen() {
             s.send("g");
             s.wait_for("✓ compiles");
             s.send("G");
+            s.wait_for("checks passed in");
+            // The mouse wheel: netlings asks for "alternate scroll", with
+            // which a terminal sends the wheel as arrow keys, three per
+            // notch. Wheel up to the top, then down to the end.
+            assert!(
+                s.raw().contains("\x1b[?1007h"),
+                "alternate scroll was not asked for: the wheel would not scroll"
+            );
+            s.send(&WHEEL_UP.repeat(20));
+            s.wait_for("✓ compiles");
+            s.send(&WHEEL_DOWN.repeat(20));
             s.wait_for("checks passed in");
         }
         quit(&mut s);

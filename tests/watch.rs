@@ -244,3 +244,135 @@ fn polling_when_asked_and_when_the_watcher_fails() {
         quit(&mut s);
     }
 }
+
+/// The solution of `tcp_echo_server`, which first appends `mark` to `log`.
+fn logging_solution(checkout: &Checkout, log: &std::path::Path, mark: &str) -> String {
+    let solution =
+        std::fs::read_to_string(checkout.path("solutions/01_sockets/tcp_echo_server.rs")).unwrap();
+    let opening = "fn main() -> std::io::Result<()> {\n";
+    assert!(solution.contains(opening), "the solution's main changed");
+    solution.replacen(opening, &format!("{opening}{}", log_line(log, mark)), 1)
+}
+
+/// A statement that appends `mark` and a newline to `log`.
+fn log_line(log: &std::path::Path, mark: &str) -> String {
+    format!(
+        "    {{ use std::io::Write as _; let mut f = std::fs::OpenOptions::new().create(true).append(true).open({log:?}).unwrap(); writeln!(f, {mark:?}).unwrap(); }}\n",
+        log = log.display().to_string()
+    )
+}
+
+fn marks(log: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_save_storm_grades_the_last_version_once() {
+    let checkout = Checkout::new();
+    let log = checkout.path("runs.log");
+    let mut s = checkout.netlings(&[], &[]);
+    wait_for(&mut s, "FAIL tcp_echo_server");
+
+    // An editor writing the file 50 times in a second: 49 versions that
+    // fail at once, then one that passes. Each says when it runs.
+    for n in 1..50 {
+        checkout.save(
+            "01_sockets/tcp_echo_server",
+            &format!("fn main() {{\n{}}}\n", log_line(&log, &format!("v{n}"))),
+        );
+        std::thread::sleep(Duration::from_millis(20)); // the editor's pace
+    }
+    checkout.save(
+        "01_sockets/tcp_echo_server",
+        &logging_solution(&checkout, &log, "v50"),
+    );
+    wait_for(&mut s, "Checking…");
+    let shown = wait_for(&mut s, "PASS tcp_echo_server");
+    assert!(
+        !shown.contains("FAIL tcp_echo_server"),
+        "a verdict of an older version was shown:\n{shown}"
+    );
+    quit(&mut s);
+    let runs = marks(&log);
+    assert_eq!(
+        runs.iter().filter(|m| *m == "v50").count(),
+        1,
+        "the last version was not graded exactly once: {runs:?}"
+    );
+}
+
+/// The pids of the compilers building `tcp_echo_server` in `dir`.
+fn compilers_in(dir: &std::path::Path) -> Vec<i32> {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .flatten()
+        .filter_map(|p| p.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let cmd = String::from_utf8_lossy(&cmd);
+            let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok();
+            cmd.contains("rustc")
+                && cmd.contains("tcp_echo_server")
+                && cwd.is_some_and(|c| c.starts_with(dir))
+        })
+        .collect()
+}
+
+#[test]
+fn a_save_during_a_build_ends_that_build_and_grades_only_the_newest() {
+    let checkout = Checkout::new();
+    let log = checkout.path("runs.log");
+    let mut s = checkout.netlings(&[], &[]);
+    wait_for(&mut s, "FAIL tcp_echo_server");
+
+    // A version whose compilation takes long (a constant evaluated by a
+    // loop of millions of steps): the save below lands while it builds.
+    let slow = format!(
+        "#![allow(long_running_const_eval)]\nconst SLOW: u64 = {{ let mut i = 0u64; while i < 10_000_000 {{ i += 1; }} i }};\n{}",
+        logging_solution(&checkout, &log, "slow").replacen(
+            "    let addr",
+            "    assert!(SLOW > 0);\n    let addr",
+            1
+        )
+    );
+    checkout.save("01_sockets/tcp_echo_server", &slow);
+    wait_for(&mut s, "Checking…");
+    let deadline = Instant::now() + SCREEN;
+    let compiling = loop {
+        let found = compilers_in(checkout.dir.path());
+        if !found.is_empty() {
+            break found;
+        }
+        assert!(Instant::now() < deadline, "the slow version never built");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+
+    checkout.save(
+        "01_sockets/tcp_echo_server",
+        &logging_solution(&checkout, &log, "newest"),
+    );
+    // The slow build is ended, not left to finish in the background.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    // SAFETY: signal 0 only asks whether the process exists.
+    while compiling
+        .iter()
+        .any(|pid| unsafe { libc::kill(*pid, 0) } == 0 && !is_zombie(*pid))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the compiler of the older save {compiling:?} still runs 10 s after a newer save"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The older version would pass too: what ran tells them apart.
+    let shown = wait_for(&mut s, "PASS tcp_echo_server");
+    assert!(!shown.contains("FAIL tcp_echo_server"), "{shown}");
+    quit(&mut s);
+    assert_eq!(marks(&log), ["newest"], "only the newest version runs");
+}

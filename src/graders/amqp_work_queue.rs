@@ -20,7 +20,7 @@
 //! | Keep running until you are stopped. | `a task of a worker killed` | `amqp_work_queue__exits_when_idle` |
 //! | Environment: `NETLINGS_AMQP_URL` (amqp://…), `NETLINGS_QUEUE`. | — | what netlings provides |
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use amq_protocol::protocol::{AMQPClass, basic, queue};
 
@@ -30,6 +30,7 @@ use crate::peers::amqp::proxy::Proxy;
 use crate::peers::amqp::record::{Delivery, deliveries, refusal};
 use crate::peers::amqp::wire::Event;
 use crate::peers::amqp::{Broker, DEFAULT_URL};
+use crate::report::{Plot, PlotKind, Series};
 
 pub const CHECKS: &[&str] = &[
     "a RabbitMQ broker is reachable",
@@ -120,6 +121,39 @@ async fn until<T>(
                 )));
             }
         }
+    }
+}
+
+/// The tasks each worker held (delivered, not yet acked) over time, as its
+/// proxy saw them: prefetch 1 allows one at a time.
+fn held_plot(workers: &[Worker]) -> Plot {
+    let records: Vec<Vec<Event>> = workers.iter().map(|w| w.proxy.events()).collect();
+    let origin = records
+        .iter()
+        .flat_map(|events| deliveries(events).into_iter().map(|d| events[d.at].at))
+        .min()
+        .unwrap_or_else(Instant::now);
+    let series = workers
+        .iter()
+        .zip(&records)
+        .map(|(w, events)| {
+            let changes = deliveries(events).into_iter().flat_map(|d| {
+                let settled = d.settled.map(|s| (events[s.at].at, -1));
+                std::iter::once((events[d.at].at, 1)).chain(settled)
+            });
+            Series::counting(w.label, origin, changes)
+        })
+        .collect();
+    Plot {
+        title: "tasks each worker held unacked over time, as its proxy saw them (prefetch 1: \
+                one at a time)"
+            .into(),
+        kind: PlotKind::Steps {
+            y: "tasks held".into(),
+            series,
+            band: Some((0.0, 1.0)),
+            marks: Vec::new(),
+        },
     }
 }
 
@@ -252,9 +286,11 @@ pub async fn grade(g: &Grading) -> Outcome {
         .chain(shorts.iter().map(|s| (s.clone(), SHORT_MS)))
         .collect();
     g.check(CHECKS[4], retold(&workers, async {
-        for (task, ms) in &first_round {
-            broker.publish("", &queue, format!("{task} {ms}").as_bytes()).await?;
-        }
+        // One burst: a worker without prefetch 1 is pushed tasks while it
+        // holds the long one, however slowly netlings runs.
+        let bodies: Vec<String> = first_round.iter().map(|(task, ms)| format!("{task} {ms}")).collect();
+        let bodies: Vec<&[u8]> = bodies.iter().map(|b| b.as_bytes()).collect();
+        broker.publish_all("", &queue, &bodies).await?;
         let within = g.limits.io * 2 + Duration::from_millis(LONG_MS);
         until(&workers, within, "every task was done and acked", |records| {
             let all: Vec<Delivery> = records.iter().flat_map(|r| deliveries(r)).collect();
@@ -311,6 +347,7 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check(CHECKS[5], retold(&workers, async {
+        g.plot(held_plot(&workers));
         for w in &workers {
             let all = w.deliveries();
             for d in &all {

@@ -30,6 +30,7 @@ use std::time::Duration;
 use crate::harness::expect::{Race, ended_early, expect_success, race};
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::grpc::kv_server::{Call, KvServer, Script};
+use crate::report::{Plot, PlotKind};
 
 pub const CHECKS: &[&str] = &[
     "calls the KeyValue server at NETLINGS_URL",
@@ -291,6 +292,9 @@ pub async fn grade(g: &Grading) -> Outcome {
     g.check(CHECKS[5], async {
         for key in [&keys.down, &keys.flaky_get] {
             let calls = server.calls("Get", key);
+            if calls.len() > 1 {
+                g.plot(waits_plot(&calls, key));
+            }
             let expected_calls = 3;
             if calls.len() != expected_calls {
                 if let Some(extra) = calls.get(expected_calls) {
@@ -369,15 +373,41 @@ pub async fn grade(g: &Grading) -> Outcome {
     Ok(())
 }
 
+/// The pause before the attempt after `before`: from its answer (or its
+/// arrival, unanswered) to the next attempt's arrival.
+fn gap(before: &Call, after: &Call) -> Duration {
+    after
+        .arrived
+        .saturating_duration_since(before.ended.unwrap_or(before.arrived))
+}
+
+/// The pause allowed before attempt `i + 2`: (shortest, longest).
+fn allowed(want: Duration) -> (Duration, Duration) {
+    (want.mul_f64(0.8), want * 3 + Duration::from_millis(500))
+}
+
+/// Every pause the server measured between the attempts on `key`, against
+/// the ones [`check_gaps`] allows.
+fn waits_plot(calls: &[Call], key: &str) -> Plot {
+    Plot {
+        title: format!(
+            "pauses between the attempts of Get {key:?}, measured by the server, against the \
+             backoff of 100 ms then 200 ms"
+        ),
+        kind: PlotKind::Gaps {
+            measured: calls.windows(2).map(|w| gap(&w[0], &w[1])).collect(),
+            expected: GAPS.iter().map(|want| allowed(*want)).collect(),
+        },
+    }
+}
+
 /// The pauses the server measured between attempts on `key`: from the
 /// UNAVAILABLE answer to the next attempt's arrival.
 fn check_gaps(calls: &[Call], key: &str) -> Result<(), Failure> {
     for (i, want) in GAPS.iter().enumerate() {
-        let (before, after) = (&calls[i], &calls[i + 1]);
-        let gap = after
-            .arrived
-            .saturating_duration_since(before.ended.unwrap_or(before.arrived));
-        if gap < want.mul_f64(0.8) || gap > *want * 3 + Duration::from_millis(500) {
+        let gap = gap(&calls[i], &calls[i + 1]);
+        let (shortest, longest) = allowed(*want);
+        if gap < shortest || gap > longest {
             return Err(Failure::fail(format!(
                 "attempt {} of Get {key:?} came {} ms after attempt {} was answered UNAVAILABLE; \
                  the pause before attempt {} is {} ms",

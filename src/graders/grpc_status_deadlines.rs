@@ -31,6 +31,7 @@ use crate::peers::grpc::client::start_server;
 use crate::peers::grpc::client::{CallOptions, Channel};
 use crate::peers::grpc::jobs::{self, RUN};
 use crate::peers::grpc::{grpcurl, is_deadline, status_text};
+use crate::report::{Plot, PlotKind, Series};
 
 pub const CHECKS: &[&str] = &[
     "listens on NETLINGS_ADDR and speaks gRPC (HTTP/2)",
@@ -239,6 +240,14 @@ pub async fn grade(g: &Grading) -> Outcome {
             call.finish(DEADLINE + Duration::from_secs(1)),
             jobs::steps_during(&program, DEADLINE + WATCH)
         );
+        g.plot(steps_plot(
+            "with a 200 ms deadline",
+            "step lines read",
+            &printed,
+            call.started,
+            deadline,
+            "deadline",
+        ));
         match answer {
             None => {
                 call.cancel();
@@ -289,8 +298,17 @@ pub async fn grade(g: &Grading) -> Outcome {
                 g.limits.io.as_secs_f64()
             )));
         }
+        let started = call.started;
         let cancelled = call.cancel();
         let printed = jobs::steps_during(&program, WATCH).await;
+        g.plot(steps_plot(
+            "cancelled by netlings",
+            "step lines read after the cancel",
+            &printed,
+            started,
+            cancelled,
+            "cancelled",
+        ));
         judge_steps(&program, &printed, cancelled, "netlings cancelled the call")
     })
     .await?;
@@ -326,6 +344,38 @@ async fn refused(
         .status(Code::Unauthenticated, &format!("Run ({RUN}) {how}"))
         .map_err(|f| f.because(AUTH_RULE))?;
     Ok(())
+}
+
+/// The `step` lines read over time since the Run began, with the moment it
+/// should stop (`moment`, called `what`) and the grace after it.
+fn steps_plot(
+    how: &str,
+    series: &str,
+    printed: &[(u64, Instant)],
+    started: Instant,
+    moment: Instant,
+    what: &str,
+) -> Plot {
+    let at = moment.saturating_duration_since(started);
+    Plot {
+        title: format!(
+            "`step` lines read from your server during a Run of {LONG_RUN} steps {how}: \
+             more than {LATE_ALLOWED} after the grace fail"
+        ),
+        kind: PlotKind::Steps {
+            y: "step lines read".into(),
+            series: vec![Series::counting(
+                series,
+                started,
+                printed.iter().map(|(_, at)| (*at, 1)),
+            )],
+            band: None,
+            marks: vec![
+                (at, what.to_string()),
+                (at + GRACE, format!("+{} ms grace", GRACE.as_millis())),
+            ],
+        },
+    }
 }
 
 /// The steps read after `moment` + grace: a few may be late, a running

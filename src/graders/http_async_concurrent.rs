@@ -18,13 +18,14 @@
 //! | Keep several requests in flight at a time, and never more than `NETLINGS_MAX_IN_FLIGHT` (8). | `keeps at least 5` `keeps at most` | `http_async_concurrent__sequential` `http_async_concurrent__unbounded` |
 //! | Print one line per sensor, `<id> <celsius>` (`s-kqzfau 21.4`), in any order, and exit with status 0. | `prints every reading` | `http_async_concurrent__json_values` |
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
 use crate::harness::expect::{expect_exit, expect_success};
 use crate::harness::{Failure, Grading, Outcome};
 use crate::peers::http::{Log, Reply, Request, Server};
+use crate::report::{Plot, PlotKind, Series};
 
 pub const CHECKS: &[&str] = &[
     "fetches the sensor list: GET /v1/sensors",
@@ -66,6 +67,28 @@ fn timeline(log: &Log) -> String {
         "requests in flight as each reading request arrived (server's count): {}",
         counts.join(" ")
     )
+}
+
+/// The reading requests in flight over time, as the server saw them
+/// arrive and answered them, against the band the checks allow.
+fn in_flight_plot(log: &Log) -> Plot {
+    let reads = readings(log);
+    let origin = reads.first().map_or_else(Instant::now, |r| r.arrived);
+    let changes = reads
+        .iter()
+        .flat_map(|r| std::iter::once((r.arrived, 1)).chain(r.ended.map(|at| (at, -1))));
+    Plot {
+        title: format!(
+            "reading requests in flight over time, counted by the server \
+             (allowed: {AT_LEAST} to {MAX_IN_FLIGHT})"
+        ),
+        kind: PlotKind::Steps {
+            y: "requests in flight".into(),
+            series: vec![Series::counting("reading requests", origin, changes)],
+            band: Some((AT_LEAST as f64, MAX_IN_FLIGHT as f64)),
+            marks: Vec::new(),
+        },
+    }
 }
 
 pub async fn grade(g: &Grading) -> Outcome {
@@ -146,6 +169,7 @@ pub async fn grade(g: &Grading) -> Outcome {
         &format!("keeps at least {AT_LEAST} requests in flight at once"),
         async {
             let log = server.log();
+            g.plot(in_flight_plot(&log));
             if log.max_in_flight >= AT_LEAST {
                 return Ok(());
             }
@@ -174,6 +198,9 @@ pub async fn grade(g: &Grading) -> Outcome {
             if log.max_in_flight <= MAX_IN_FLIGHT {
                 return Ok(());
             }
+            // Drawn with the check before when that one passed: here only
+            // when this one fails.
+            g.plot(in_flight_plot(&log));
             Err(Failure::fail(format!(
                 "the server had {} of your requests in flight at once; NETLINGS_MAX_IN_FLIGHT is {MAX_IN_FLIGHT}",
                 log.max_in_flight

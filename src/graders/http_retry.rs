@@ -34,6 +34,7 @@ use crate::harness::expect::{
 };
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::http::{Ended, Reply, Server, expect_printed_json};
+use crate::report::{Plot, PlotKind};
 
 pub const CHECKS: &[&str] = &[
     "sends GET /v1/orders/<NETLINGS_ORDER>",
@@ -184,6 +185,25 @@ fn millis(gaps: &[Duration]) -> String {
     format!("{} ms", ms.join(", "))
 }
 
+/// The waits the server measured against the ranges [`judge_wait`] lets
+/// them fall in.
+fn waits_plot(measured: &[Duration], expected: &[Duration]) -> Plot {
+    Plot {
+        title: format!(
+            "waits before attempts 2 to {}, measured by the server, against exponential backoff ({})",
+            measured.len() + 1,
+            millis(expected)
+        ),
+        kind: PlotKind::Gaps {
+            measured: measured.to_vec(),
+            expected: expected
+                .iter()
+                .map(|want| (want.mul_f64(0.8), *want * 2 + SLACK))
+                .collect(),
+        },
+    }
+}
+
 /// A measured wait against the one asked for. Judged loosely: a loaded
 /// machine only ever makes waits longer, so "too short" allows a fifth for
 /// clocks, and "too long" twice the wait plus SLACK.
@@ -245,6 +265,7 @@ async fn recovers_from_503s(g: &Grading) -> Outcome {
             let within = expected.iter().sum::<Duration>() * 3 + g.limits.io;
             run.expect_attempt(failures + 1, within).await?;
             let measured = &run.gaps()[..failures];
+            g.plot(waits_plot(measured, &expected));
             let said = format!(
                 "your program waited {} before attempts 2 to {}; exponential backoff from \
                  NETLINGS_BASE_DELAY_MS ({} ms) waits {}",

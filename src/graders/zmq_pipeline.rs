@@ -28,6 +28,7 @@ use zeromq::{PullSocket, PushSocket};
 use crate::harness::crash::describe_exit;
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::zmq::{Joined, Peer, Zmq, replay, text};
+use crate::report::{Plot, PlotKind, Series};
 
 pub const CHECKS: &[&str] = &[
     "both copies connect PULL to NETLINGS_TASKS and PUSH to NETLINGS_RESULTS",
@@ -87,6 +88,7 @@ pub async fn grade(g: &Grading) -> Outcome {
         .await?;
 
     g.check(CHECKS[1], async {
+        let began = Instant::now();
         let mut pending: HashMap<u64, Task> = HashMap::new();
         for ((id, n, ms), line) in tasks.iter().zip(&lines) {
             pending.insert(
@@ -99,7 +101,10 @@ pub async fn grade(g: &Grading) -> Outcome {
             );
             ventilator.send_text(line).await?;
         }
-        results(&zmq, &programs, &mut sinks, pending).await
+        let mut answered = Vec::new();
+        let verdict = results(&zmq, &programs, &mut sinks, pending, &mut answered).await;
+        g.plot(tasks_plot(began, &answered));
+        verdict
     })
     .await?;
 
@@ -108,6 +113,29 @@ pub async fn grade(g: &Grading) -> Outcome {
         sink.close().await;
     }
     Ok(())
+}
+
+/// The tasks each copy answered over time, from the first push.
+fn tasks_plot(began: Instant, answered: &[(usize, Instant)]) -> Plot {
+    Plot {
+        title: format!(
+            "results of the {TASKS} tasks, per copy of your worker, over time (how they are \
+             shared is not judged)"
+        ),
+        kind: PlotKind::Steps {
+            y: "tasks answered".into(),
+            series: COPIES
+                .iter()
+                .enumerate()
+                .map(|(i, copy)| {
+                    let done = answered.iter().filter(|(c, _)| *c == i);
+                    Series::counting(*copy, began, done.map(|(_, at)| (*at, 1)))
+                })
+                .collect(),
+            band: None,
+            marks: Vec::new(),
+        },
+    }
 }
 
 /// Waits until both copies are connected: two PULLs at the ventilator, a
@@ -218,12 +246,14 @@ async fn first_exit(programs: &[Program]) -> (usize, std::process::ExitStatus) {
 
 /// Collects every result, from either sink; fails at the first wrong one,
 /// when a copy exits, or when none comes within the I/O deadline. Returns
-/// how many tasks each copy answered.
+/// how many tasks each copy answered; `answered` gets which copy answered
+/// a task right, and when.
 async fn results(
     zmq: &Zmq,
     programs: &[Program],
     sinks: &mut [Peer<PullSocket>],
     mut pending: HashMap<u64, Task>,
+    answered_at: &mut Vec<(usize, Instant)>,
 ) -> Result<[u64; 2], Failure> {
     let mut done = [0u64; 2];
     let mut answered: HashMap<u64, usize> = HashMap::new();
@@ -306,6 +336,7 @@ async fn results(
             .because("work on each task for its <ms> milliseconds (`tokio::time::sleep`) before you push its result"));
         }
         done[copy] += 1;
+        answered_at.push((copy, Instant::now()));
     }
     Ok(done)
 }

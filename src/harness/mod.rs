@@ -21,7 +21,8 @@ pub mod transcript;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::report::{Check, Plot, Status};
@@ -104,6 +105,8 @@ pub struct Grading {
     watched: Mutex<Vec<ProgramWatch>>,
     /// Every program started, to end them all when the grade is over.
     all_programs: Mutex<Vec<ProgramWatch>>,
+    /// Every program started, to tell its exit in the transcript once.
+    exits: Mutex<Vec<ExitTeller>>,
     /// How the learner can replay the current check by hand.
     reproduce: Mutex<Option<String>>,
     /// Cleanups of this grade ([`cleanup`]), run when it ends.
@@ -132,6 +135,7 @@ impl Grading {
             checks: Mutex::new(Vec::new()),
             watched: Mutex::new(Vec::new()),
             all_programs: Mutex::new(Vec::new()),
+            exits: Mutex::new(Vec::new()),
             reproduce: Mutex::new(None),
             cleanups: Mutex::new(Vec::new()),
             running: Mutex::new(None),
@@ -288,19 +292,32 @@ impl Grading {
     /// Records in the transcript when the program ends by itself (not
     /// stopped by netlings), at the moment it ended.
     fn record_exit(&self, watch: ProgramWatch) {
+        let teller = ExitTeller {
+            watch,
+            told: Arc::new(AtomicBool::new(false)),
+        };
+        self.exits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(teller.clone());
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
         let transcript = self.transcript.clone();
         runtime.spawn(async move {
-            let status = watch.exited().await;
-            if !watch.ended_by_netlings() {
-                // How it ended is told with the verdict (a panic's message
-                // needs its stderr read to the end); here, only that it did.
-                let exit = crash::describe_exit(status, "");
-                transcript.exited(Instant::now(), format!("your program {}", exit.summary));
-            }
+            teller.watch.exited().await;
+            teller.tell(&transcript, Instant::now());
         });
+    }
+
+    /// Tells every exit not told yet, at `at` at the latest: a check that
+    /// failed because the program ended may come to its verdict before the
+    /// task that watches the exit has run.
+    fn tell_exits(&self, at: Instant) {
+        let exits = self.exits.lock().unwrap_or_else(|p| p.into_inner());
+        for teller in exits.iter() {
+            teller.tell(&self.transcript, at.min(Instant::now()));
+        }
     }
 
     /// Attaches a timing plot to the current check: what was measured,
@@ -410,6 +427,7 @@ impl Grading {
         // Explaining waits for ended programs to settle: their exits are in
         // the transcript by then.
         let (message, program_output) = self.explain(&failure).await;
+        self.tell_exits(verdict_at);
         let transcript = self.transcript.finish(Some(transcript::Failed {
             text: match failure.status {
                 Status::Timeout => "the check timed out".to_string(),
@@ -547,5 +565,27 @@ impl Drop for Grading {
     fn drop(&mut self) {
         let ids = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
         cleanup::spawn(&ids);
+    }
+}
+
+/// A program's exit, told in the transcript once, by whoever sees it first.
+#[derive(Clone)]
+struct ExitTeller {
+    watch: ProgramWatch,
+    told: Arc<AtomicBool>,
+}
+
+impl ExitTeller {
+    fn tell(&self, transcript: &Transcript, at: Instant) {
+        let Some(status) = self.watch.exit_status() else {
+            return;
+        };
+        if self.watch.ended_by_netlings() || self.told.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // How it ended is told with the verdict (a panic's message needs
+        // its stderr read to the end); here, only that it did.
+        let exit = crash::describe_exit(status, "");
+        transcript.exited(at, format!("your program {}", exit.summary));
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{ExerciseReport, Kind, Points, Status, Summary, escape, human};
+use super::{ExerciseReport, Kind, Plot, Points, Status, Summary, escape, human};
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -44,6 +44,9 @@ struct Check<'a> {
     transcript: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reproduce: Option<&'a str>,
+    /// What a check judged on time measured, against its bounds.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    plots: &'a [Plot],
 }
 
 pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
@@ -81,6 +84,7 @@ pub fn render(reports: &[ExerciseReport], summary: &Summary) -> String {
                             .map(|l| human::transcript_line(l, false))
                             .collect(),
                         reproduce: c.reproduce.as_deref(),
+                        plots: &c.plots,
                     })
                     .collect(),
             })

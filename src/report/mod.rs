@@ -5,9 +5,11 @@
 
 pub mod classroom;
 pub mod diagram;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+mod plot;
 mod points;
 mod wire;
 

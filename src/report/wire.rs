@@ -3,7 +3,7 @@
 //! the conversation as a sequence diagram ([`super::diagram`]) or to list it.
 //! And the timing plots a grader attaches to the checks it judges on time.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +123,7 @@ mod millis {
 }
 
 /// A timing plot: what a grader measured against the bounds it judged by.
+/// Serialized with its moments and spans in milliseconds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plot {
     pub title: String,
@@ -141,13 +142,16 @@ pub enum PlotKind {
         /// Allowed values, inclusive: (low, high).
         band: Option<(f64, f64)>,
         /// Vertical marks: (when, what), e.g. the deadline.
+        #[serde(serialize_with = "ms::marks")]
         marks: Vec<(Duration, String)>,
     },
     /// The waits between attempts against the expected ones: one bar per
     /// wait, with the range it was allowed to fall in.
     Gaps {
+        #[serde(serialize_with = "ms::list")]
         measured: Vec<Duration>,
         /// (shortest, longest) allowed, per wait.
+        #[serde(serialize_with = "ms::ranges")]
         expected: Vec<(Duration, Duration)>,
     },
 }
@@ -156,5 +160,88 @@ pub enum PlotKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
     pub name: String,
+    #[serde(serialize_with = "ms::points")]
     pub points: Vec<(Duration, f64)>,
+}
+
+impl Series {
+    /// A count that changes by `+n`/`-n` at moments after `origin`: the
+    /// value starts at 0 and steps at each change, in order of time.
+    pub fn counting(
+        name: impl Into<String>,
+        origin: Instant,
+        changes: impl IntoIterator<Item = (Instant, i64)>,
+    ) -> Series {
+        let mut changes: Vec<(Instant, i64)> = changes.into_iter().collect();
+        changes.sort_by_key(|(at, _)| *at);
+        let mut value = 0i64;
+        let mut points = vec![(Duration::ZERO, 0.0)];
+        for (at, by) in changes {
+            value += by;
+            let at = at.saturating_duration_since(origin);
+            // Changes at one moment make one step.
+            match points.last_mut() {
+                Some(last) if last.0 == at => last.1 = value as f64,
+                _ => points.push((at, value as f64)),
+            }
+        }
+        Series {
+            name: name.into(),
+            points,
+        }
+    }
+}
+
+/// Moments and spans as milliseconds (fractional: to the microsecond).
+mod ms {
+    use std::time::Duration;
+
+    use serde::Serializer;
+
+    fn of(d: &Duration) -> f64 {
+        (d.as_secs_f64() * 1e6).round() / 1e3
+    }
+
+    pub fn list<S: Serializer>(v: &[Duration], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(of))
+    }
+
+    pub fn ranges<S: Serializer>(v: &[(Duration, Duration)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|(lo, hi)| (of(lo), of(hi))))
+    }
+
+    pub fn points<S: Serializer>(v: &[(Duration, f64)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|(at, y)| (of(at), *y)))
+    }
+
+    pub fn marks<S: Serializer>(v: &[(Duration, String)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|(at, what)| (of(at), what)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_steps_at_each_change_and_serializes_in_milliseconds() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let s = Series::counting(
+            "in flight",
+            t0,
+            [
+                (t0 + ms(5), 1),
+                (t0 + ms(1), 1),
+                (t0 + ms(5), -1),
+                (t0 + ms(9), -1),
+            ],
+        );
+        assert_eq!(
+            s.points,
+            [(ms(0), 0.0), (ms(1), 1.0), (ms(5), 1.0), (ms(9), 0.0)]
+        );
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["points"][1], serde_json::json!([1.0, 1.0]));
+    }
 }

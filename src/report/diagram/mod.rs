@@ -6,6 +6,7 @@
 //! The layout decides nothing about the verdict: which line was wrong,
 //! which were recalled from earlier checks, is in the transcript.
 
+pub mod svg;
 pub mod text;
 
 use std::time::Duration;

@@ -112,7 +112,7 @@ const ASCII: Glyphs = Glyphs {
 };
 
 /// The mark of what happened to a connection or the program.
-fn mark(kind: Kind, unicode: bool) -> char {
+pub(super) fn mark(kind: Kind, unicode: bool) -> char {
     match (kind, unicode) {
         (Kind::Open, true) => '●',
         (Kind::Open, false) => 'o',
