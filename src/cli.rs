@@ -13,7 +13,7 @@ use crate::app::{App, EXIT_CONFIG};
 use crate::classroom::{self, ClassroomCommand};
 use crate::commands::{self, Format, Shown};
 use crate::dev::{self, DevCommand};
-use crate::{cards, harness, watch};
+use crate::{cards, harness, peer_cmd, watch};
 
 #[derive(Parser)]
 #[command(
@@ -48,6 +48,22 @@ enum Command {
         /// Grade the reference solution instead of your program
         #[arg(long)]
         solution: bool,
+        #[command(flatten)]
+        shown: Shown,
+    },
+    /// Play netlings' side of an exercise against a program you start by
+    /// hand (in a debugger, under `cargo run`, in another language)
+    Peer {
+        /// Exercise name (see `netlings list`)
+        name: String,
+        /// The scenario's address: where your server listens, or where
+        /// netlings listens for your client (later ones: the next ports).
+        /// Port 0: netlings picks free ports and says which.
+        #[arg(long, default_value = "127.0.0.1:7000")]
+        addr: String,
+        /// Replay a run's random choices
+        #[arg(long)]
+        seed: Option<u64>,
         #[command(flatten)]
         shown: Shown,
     },
@@ -157,6 +173,20 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             solution,
             shown,
         } => commands::run(&app, name.as_deref(), seed, solution, &shown).await,
+        Command::Peer {
+            name,
+            addr,
+            seed,
+            shown,
+        } => {
+            let args = peer_cmd::PeerArgs {
+                name: &name,
+                addr: &addr,
+                seed,
+                wire: shown.wire(),
+            };
+            peer_cmd::peer(&app, &args).await
+        }
         Command::Hint { name } => commands::hint(&app, name.as_deref()),
         Command::Verify {
             names,

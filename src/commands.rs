@@ -53,7 +53,7 @@ pub struct Shown {
 }
 
 impl Shown {
-    fn wire(&self) -> Wire {
+    pub fn wire(&self) -> Wire {
         match self.transcript {
             TranscriptForm::Diagram => Wire::from_env(),
             TranscriptForm::List => Wire::List,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::cargo::{self, Build, Show};
-use crate::catalog::Exercise;
+use crate::catalog::{Exercise, ExerciseKind};
 use crate::graders;
 use crate::harness::{
     self, COMPILES, FINISHES_IN_TIME, Failure, Grading, HAS_A_GRADER, Limits, RUNNER_CHECKS,
@@ -67,8 +67,26 @@ pub async fn grade_program(
     seed: u64,
     limits: Limits,
 ) -> ExerciseReport {
+    let mut g = Grading::new(&exercise.name, bin, root, seed, limits);
+    if has_peer(exercise) {
+        g.offer_peer();
+    }
+    grade_with(exercise, g).await
+}
+
+/// Whether `netlings peer` can play the exercise's other side: a server,
+/// client or worker (a quiz, or a program that talks to no one, cannot).
+pub fn has_peer(exercise: &Exercise) -> bool {
+    matches!(
+        exercise.kind,
+        ExerciseKind::Server | ExerciseKind::Client | ExerciseKind::Worker
+    )
+}
+
+/// Runs the exercise's grader with `g` (a grade, or `netlings peer`).
+pub async fn grade_with(exercise: &Exercise, g: Grading) -> ExerciseReport {
     let started = Instant::now();
-    let g = Grading::new(&exercise.name, bin, root, seed, limits);
+    let (seed, limits) = (g.seed, g.limits);
     match graders::lookup(&exercise.grader) {
         None => {
             g.record_failure(

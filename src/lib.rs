@@ -47,6 +47,7 @@ pub mod fastbuild;
 pub mod grade;
 pub mod graders;
 pub mod harness;
+pub mod peer_cmd;
 pub mod peers;
 pub mod provenance;
 pub mod quiz;

@@ -177,6 +177,9 @@ pub async fn grade(g: &Grading) -> Outcome {
         }
         broker.publish(&exchange, &format!("{a}.end"), b"END").await?;
         let _ = program.wait(g.limits.io).await;
+        if program.not_judged("which messages it printed") {
+            return Ok(());
+        }
         let printed = program.stdout_lines();
         let shown: Vec<String> = sent
             .iter()

@@ -322,7 +322,9 @@ pub async fn grade(g: &Grading) -> Outcome {
                     )));
                 }
                 let printed = String::from_utf8_lossy(settled.printed_before.as_deref().unwrap_or_default()).into_owned();
-                if !printed.lines().any(|l| l.trim() == format!("done {id}")) {
+                if !printed.lines().any(|l| l.trim() == format!("done {id}"))
+                    && !w.program.not_judged(&format!("whether it printed `done {id}` before its ack"))
+                {
                     return Err(Failure::fail(format!(
                         "{} acked task `{task}` before it printed `done {id}`: if it dies before the work is done, the task is lost",
                         w.label
@@ -370,6 +372,12 @@ pub async fn grade(g: &Grading) -> Outcome {
     .await?;
 
     g.check(CHECKS[6], async {
+        if workers.iter().any(|w| {
+            w.program
+                .not_judged("redelivery after a worker dies mid-task: netlings cannot kill a program it did not start")
+        }) {
+            return Ok(());
+        }
         broker.publish("", &queue, format!("{last} {LONG_MS}").as_bytes()).await?;
         let is_last = |d: &Delivery| d.body_text().starts_with(&format!("{last} "));
         let victim = until(&workers, g.limits.io, &format!("a worker received task `{last}`"), |records| {

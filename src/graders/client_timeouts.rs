@@ -38,7 +38,7 @@ async fn answered(g: &Grading) -> Outcome {
     let token = g.rng(|r| r.word(10));
     let (mut program, mut conn) = g
         .check("connects and sends `PING`", async {
-            let listener = listen().await?;
+            let listener = listen(g).await?;
             let program = g.start(&[
                 (
                     "NETLINGS_ADDR",
@@ -76,7 +76,7 @@ async fn never_answered(g: &Grading) -> Outcome {
     g.check(
         &format!("gives up after NETLINGS_TIMEOUT_MS ({} ms) when the server never answers", timeout.as_millis()),
         async {
-            let listener = listen().await?;
+            let listener = listen(g).await?;
             let mut program = g.start(&[
                 ("NETLINGS_ADDR", listener.local_addr().map_or(String::new(), |a| a.to_string())),
                 ("NETLINGS_TIMEOUT_MS", timeout.as_millis().to_string()),

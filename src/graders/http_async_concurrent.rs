@@ -217,6 +217,9 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check("prints every reading as `<id> <celsius>` and exits with status 0", async {
         let status = expect_exit(&mut program, g.limits.io, "its last reading was answered").await?;
+        if program.not_judged("whether it printed every reading") {
+            return Ok(());
+        }
         let lines = program.stdout_lines();
         let missing: Vec<String> = sensors
             .iter()

@@ -127,6 +127,16 @@ async fn never_answered(g: &Grading) -> Outcome {
             // Before the program exists, so before its timer can start.
             let started = Instant::now();
             let (mut program, asked) = start(g, &server, &report, timeout).await?;
+            let by_hand = program.is_by_hand();
+            if by_hand {
+                // Run by hand, it is seen giving up on the wire only: when
+                // it drops its request.
+                server
+                    .wait_for(g.limits.io, |log| log.requests.first().and_then(|r| r.ended))
+                    .await;
+            }
+            // Its start is not seen either: its request reaching netlings is.
+            let started = if by_hand { asked } else { started };
             let status = match program.wait(timeout + SLACK).await {
                 Some(status) => status,
                 None => {

@@ -20,7 +20,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::harness::net::{free_udp_addr, udp_when_ready};
+use crate::harness::net::udp_when_ready;
 use crate::harness::{Failure, Grading, Outcome, Program, expect_bytes};
 use crate::peers::udp::Socket;
 
@@ -37,7 +37,7 @@ pub const CHECKS: &[&str] = &[
 const VERSION_REPLY: &[u8] = b"version=netlings 1.0";
 
 pub async fn grade(g: &Grading) -> Outcome {
-    let addr = free_udp_addr();
+    let addr = g.program_udp_addr();
     let (program, first): (Program, Socket) = g
         .check("answers UDP on NETLINGS_ADDR (a lookup of `version`)", async {
             let program = g.start(&[("NETLINGS_ADDR", addr.to_string())])?;

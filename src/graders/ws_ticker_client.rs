@@ -170,7 +170,7 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     let (listener, mut program, ws) = g
         .check("connects to NETLINGS_WS_URL and subscribes", async {
-            let listener = listen().await?;
+            let listener = listen(g).await?;
             let addr = listener
                 .local_addr()
                 .map_err(|e| Failure::error(e.to_string()))?;
@@ -227,6 +227,9 @@ pub async fn grade(g: &Grading) -> Outcome {
 
     g.check("printed every tick once, in order, then exited with status 0", async {
         let status = expect_exit(&mut program, g.limits.io, "the ticker sent END").await?;
+        if program.not_judged("whether it printed every tick once, in order") {
+            return Ok(());
+        }
         // The tick lines, `<seq> <price>`; other lines (diagnostics) are not
         // ticks and are left out.
         let ticks: Vec<(u64, String)> = program

@@ -28,7 +28,6 @@ use bytes::Bytes;
 use zeromq::{ReqSocket, SubSocket};
 
 use crate::harness::crash::describe_exit;
-use crate::harness::net::free_tcp_addr;
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::zmq::{Peer, Zmq, replay, text};
 
@@ -102,8 +101,8 @@ fn frame_text(frames: &[Bytes]) -> String {
 
 pub async fn grade(g: &Grading) -> Outcome {
     let zmq = Zmq::new(g);
-    let endpoint = format!("tcp://{}", free_tcp_addr());
-    let sync = format!("tcp://{}", free_tcp_addr());
+    let endpoint = format!("tcp://{}", g.program_addr());
+    let sync = format!("tcp://{}", g.program_addr());
     let messages = messages(g);
     g.reproduce(format!(
         "{}, then: {}",

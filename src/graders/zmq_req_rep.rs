@@ -24,7 +24,6 @@
 use bytes::Bytes;
 use zeromq::ReqSocket;
 
-use crate::harness::net::free_tcp_addr;
 use crate::harness::{Failure, Grading, Outcome, Program};
 use crate::peers::zmq::{Peer, Zmq, describe, replay, text};
 
@@ -106,7 +105,7 @@ fn expect_err(request: &str, got: &str) -> Result<(), Failure> {
 
 pub async fn grade(g: &Grading) -> Outcome {
     let zmq = Zmq::new(g);
-    let endpoint = format!("tcp://{}", free_tcp_addr());
+    let endpoint = format!("tcp://{}", g.program_addr());
 
     let (program, mut first) = g
         .check(CHECKS[0], async {

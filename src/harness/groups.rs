@@ -94,6 +94,10 @@ pub fn group_alive(pgid: i32) -> bool {
 }
 
 pub fn signal_group(pgid: i32, signal: i32) {
+    // Group 0 is netlings' own (and 1 everybody): never a program's.
+    if pgid <= 1 {
+        return;
+    }
     // SAFETY: kill(2) with a negative pid signals a process group; it has no
     // memory-safety preconditions.
     unsafe {

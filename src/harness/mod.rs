@@ -6,6 +6,7 @@
 //! harness records the verdict, what crossed the wire, and - when the program
 //! died - how it died and what it printed.
 
+mod capture;
 pub mod cleanup;
 pub mod crash;
 pub mod expect;
@@ -13,6 +14,7 @@ mod failure;
 pub mod groups;
 pub mod guardian;
 pub mod net;
+pub mod peer;
 pub mod process;
 pub mod rng;
 pub mod transcript;
@@ -114,6 +116,10 @@ pub struct Grading {
     running: Mutex<Option<String>>,
     /// Timing plots for the current check ([`Grading::plot`]).
     plots: Mutex<Vec<Plot>>,
+    /// `netlings peer`: the program is started by hand ([`peer`]).
+    peer: Option<peer::PeerMode>,
+    /// A failed check offers `netlings peer` as its replay.
+    offer_peer: bool,
 }
 
 impl Grading {
@@ -134,7 +140,58 @@ impl Grading {
             cleanups: Mutex::new(Vec::new()),
             running: Mutex::new(None),
             plots: Mutex::new(Vec::new()),
+            peer: None,
+            offer_peer: false,
         }
+    }
+
+    /// The same grade in peer mode: the learner starts the program by
+    /// hand, addresses come from `peer`, and nothing is timed out.
+    pub fn in_peer_mode(mut self, peer: peer::PeerMode) -> Grading {
+        self.limits = peer::unbounded();
+        self.peer = Some(peer);
+        self
+    }
+
+    /// The peer mode, when the program is started by hand.
+    pub fn peer(&self) -> Option<&peer::PeerMode> {
+        self.peer.as_ref()
+    }
+
+    /// Failed checks offer `netlings peer` to replay them (an exercise
+    /// with a peer, graded as usual).
+    pub fn offer_peer(&mut self) {
+        self.offer_peer = self.peer.is_none();
+    }
+
+    /// Where a program under test that is a TCP server listens: a free
+    /// loopback port (in peer mode, `--addr` and the ports after it).
+    pub fn program_addr(&self) -> std::net::SocketAddr {
+        match self.peer.as_ref().map(peer::PeerMode::next_addr) {
+            Some(addr) if addr.port() != 0 => addr,
+            _ => net::free_tcp_addr(),
+        }
+    }
+
+    /// [`program_addr`](Grading::program_addr) for a UDP server.
+    pub fn program_udp_addr(&self) -> std::net::SocketAddr {
+        match self.peer.as_ref().map(peer::PeerMode::next_addr) {
+            Some(addr) if addr.port() != 0 => addr,
+            _ => net::free_udp_addr(),
+        }
+    }
+
+    /// Where netlings binds a server of its own that the program connects
+    /// to: 127.0.0.1:0 (in peer mode, `--addr` and the ports after it).
+    pub fn listen_addr(&self) -> std::net::SocketAddr {
+        self.listen_addrs().next()
+    }
+
+    /// [`listen_addr`](Grading::listen_addr), for a peer that binds later.
+    pub fn listen_addrs(&self) -> peer::Addrs {
+        self.peer
+            .as_ref()
+            .map_or_else(peer::Addrs::default, peer::PeerMode::addrs)
     }
 
     /// The name of the check under way, if one is.
@@ -173,6 +230,9 @@ impl Grading {
         env: &[(&str, String)],
         input: Option<&[u8]>,
     ) -> Result<Program, Failure> {
+        if let Some(peer) = &self.peer {
+            return Ok(self.start_by_hand(peer, env, input));
+        }
         let mut spec = Spec::new(&self.bin);
         spec.stdin = input.map(<[u8]>::to_vec);
         spec.cwd = Some(self.root.clone());
@@ -201,6 +261,32 @@ impl Grading {
             format!("started your program with {}", vars.join(" "))
         });
         Ok(program)
+    }
+
+    /// Peer mode: tells the learner how to start the program, and returns
+    /// it as netlings sees it: on the wire only.
+    fn start_by_hand(
+        &self,
+        peer: &peer::PeerMode,
+        env: &[(&str, String)],
+        input: Option<&[u8]>,
+    ) -> Program {
+        let run = peer.next_run();
+        let vars: Vec<(&str, String)> =
+            env.iter().map(|(k, v)| (*k, peer::shell_word(v))).collect();
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut command = self.run_command(&vars).trim_start().to_string();
+        if let Some(input) = input {
+            let text = String::from_utf8_lossy(input);
+            command = format!("printf '%s' {} | {command}", peer::shell_word(&text));
+        }
+        let again = if run == 1 { "" } else { " again" };
+        peer.say(&format!(
+            ">>> start your program{again} now (run {run}), in another terminal, with:\n    {command}"
+        ));
+        self.transcript
+            .started(format!("run {run}: you start your program with {command}"));
+        Program::by_hand(self.transcript.clone())
     }
 
     /// Records in the transcript when the program ends by itself (not
@@ -293,6 +379,11 @@ impl Grading {
         body: impl Future<Output = Result<T, Failure>>,
     ) -> Result<T, Stop> {
         let started = Instant::now();
+        // Peer mode: no deadline a breakpoint could pass.
+        let deadline = deadline.max(self.limits.check);
+        if let Some(peer) = &self.peer {
+            peer.say(&format!("── {name}"));
+        }
         *self.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(name.to_string());
         self.transcript.begin();
         let result = match tokio::time::timeout(deadline, body).await {
@@ -306,12 +397,16 @@ impl Grading {
         let duration = started.elapsed();
         match result {
             Ok(value) => {
+                let transcript = self.transcript.take();
+                if let Some(peer) = &self.peer {
+                    peer.say(&format!("✓ {name}"));
+                }
                 self.reproduce
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .take();
                 self.push(Check {
-                    transcript: self.transcript.take(),
+                    transcript,
                     plots: self.take_plots(),
                     ..Check::passed(name, duration)
                 });
@@ -344,11 +439,27 @@ impl Grading {
             guess_wrong: failure.status == Status::Fail,
             at: verdict_at,
         }));
-        let reproduce = self
+        let mut reproduce = self
             .reproduce
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
+        if self.offer_peer {
+            let by_peer = format!(
+                "netlings peer {} --addr 127.0.0.1:7000 --seed {} (it plays netlings' side and tells you how to start your program)",
+                self.exercise, self.seed
+            );
+            reproduce = Some(match reproduce {
+                Some(other) => format!("{by_peer}; or: {other}"),
+                None => by_peer,
+            });
+        }
+        if let Some(peer) = &self.peer {
+            peer.say(&format!(
+                "✗ {name}: {}",
+                message.lines().next().unwrap_or("")
+            ));
+        }
         self.push(Check {
             name: name.to_string(),
             status: failure.status,

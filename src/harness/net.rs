@@ -26,11 +26,12 @@ pub fn free_udp_addr() -> SocketAddr {
 }
 
 /// A listener of netlings' own on a fresh loopback port, for a program
-/// under test that is a client.
-pub async fn listen() -> Result<TcpListener, Failure> {
-    TcpListener::bind("127.0.0.1:0")
+/// under test that is a client (in peer mode, on the address of `--addr`).
+pub async fn listen(g: &Grading) -> Result<TcpListener, Failure> {
+    let addr = g.listen_addr();
+    TcpListener::bind(addr)
         .await
-        .map_err(|e| Failure::error(format!("netlings cannot bind 127.0.0.1:0: {e}")))
+        .map_err(|e| Failure::error(format!("netlings cannot bind {addr}: {e}")))
 }
 
 /// Waits for the program under test (a client) to connect to `listener`,

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -18,77 +18,8 @@ use tokio::task::JoinHandle;
 use super::groups::{self, TERM_GRACE, group_alive, signal_group};
 pub use super::groups::{GroupGuard, kill_all};
 
-/// How much of each output stream is kept from the start…
-const KEEP_HEAD: usize = 1024 * 1024;
-/// …and from the end, so a panic after a lot of output is still seen.
-const KEEP_TAIL: usize = 16 * 1024;
-/// More output than this is a flood: the program is stopped.
-pub const FLOOD_LIMIT: usize = 16 * 1024 * 1024;
-/// One output stream, kept with a cap.
-#[derive(Debug)]
-pub struct Captured {
-    head: Vec<u8>,
-    tail: Vec<u8>,
-    /// Every byte the program wrote, kept or not.
-    pub total: usize,
-    /// The stream passed [`FLOOD_LIMIT`] and the program was stopped.
-    pub flooded: bool,
-    /// The pipe's file descriptor while it is open (-1 after), to ask the
-    /// kernel whether bytes are still waiting to be read.
-    fd: i32,
-}
-
-impl Default for Captured {
-    fn default() -> Captured {
-        Captured {
-            head: Vec::new(),
-            tail: Vec::new(),
-            total: 0,
-            flooded: false,
-            fd: -1,
-        }
-    }
-}
-
-impl Captured {
-    fn push(&mut self, bytes: &[u8]) {
-        self.total += bytes.len();
-        let room = KEEP_HEAD.saturating_sub(self.head.len());
-        let (to_head, rest) = bytes.split_at(room.min(bytes.len()));
-        self.head.extend_from_slice(to_head);
-        if !rest.is_empty() {
-            self.tail.extend_from_slice(rest);
-            if self.tail.len() > 2 * KEEP_TAIL {
-                self.tail.drain(..self.tail.len() - KEEP_TAIL);
-            }
-        }
-    }
-
-    /// Everything kept, with a marker where bytes were dropped.
-    pub fn bytes(&self) -> Vec<u8> {
-        let mut out = self.head.clone();
-        if self.total > self.head.len() {
-            let tail_start = self.tail.len().saturating_sub(KEEP_TAIL);
-            let kept_tail = &self.tail[tail_start..];
-            let dropped = self.total - self.head.len() - kept_tail.len();
-            if dropped > 0 {
-                out.extend_from_slice(format!("\n[… {dropped} bytes not kept …]\n").as_bytes());
-            }
-            out.extend_from_slice(kept_tail);
-        }
-        out
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes()).into_owned()
-    }
-}
-
-pub type Capture = Arc<Mutex<Captured>>;
-
-fn lock(c: &Capture) -> std::sync::MutexGuard<'_, Captured> {
-    c.lock().unwrap_or_else(|p| p.into_inner())
-}
+use super::capture::lock;
+pub use super::capture::{Capture, Captured, FLOOD_LIMIT};
 
 /// What to start.
 #[derive(Debug, Clone)]
@@ -132,9 +63,78 @@ pub struct Program {
     readers: Vec<JoinHandle<()>>,
     /// netlings ended the program on purpose: its death explains nothing.
     ended_by_netlings: Arc<std::sync::atomic::AtomicBool>,
+    /// The learner started it by hand (`netlings peer`): netlings sees it
+    /// only on the wire.
+    by_hand: Option<Arc<ByHand>>,
+}
+
+/// A program the learner runs in their own terminal (`netlings peer`):
+/// netlings neither sees its exit nor its output, and never signals it.
+pub struct ByHand {
+    /// Where "not judged" notes go (the grade's transcript).
+    notes: super::Transcript,
+    // Held so that waiting on the exit waits for ever, not for a drop.
+    _exit: watch::Sender<Option<ExitStatus>>,
+    _drained: watch::Sender<u8>,
+}
+
+/// The status [`Program::wait`] gives at once for a program run by hand:
+/// netlings cannot see how it ended. (A raw "continued" status, which
+/// `wait` without `WCONTINUED` never reports for a real process.)
+pub fn by_hand_status() -> ExitStatus {
+    std::os::unix::process::ExitStatusExt::from_raw(0xffff)
+}
+
+/// The status is [`by_hand_status`]: nothing is known of the exit.
+pub fn is_by_hand(status: ExitStatus) -> bool {
+    std::os::unix::process::ExitStatusExt::into_raw(status) == 0xffff
 }
 
 impl Program {
+    /// A program the learner started by hand: it never exits as far as
+    /// netlings can tell, prints nothing netlings can read, and is never
+    /// signalled.
+    pub fn by_hand(notes: super::Transcript) -> Program {
+        let (exit_tx, exit) = watch::channel(None);
+        let (drained_tx, drained) = watch::channel(0u8);
+        Program {
+            pid: 0,
+            pgid: 0,
+            exit,
+            drained,
+            read: Arc::default(),
+            stdout: Capture::default(),
+            stderr: Capture::default(),
+            readers: Vec::new(),
+            ended_by_netlings: Arc::default(),
+            by_hand: Some(Arc::new(ByHand {
+                notes,
+                _exit: exit_tx,
+                _drained: drained_tx,
+            })),
+        }
+    }
+
+    /// The learner started this program by hand (`netlings peer`).
+    pub fn is_by_hand(&self) -> bool {
+        self.by_hand.is_some()
+    }
+
+    /// Says, for a program run by hand, that `what` is not judged (netlings
+    /// cannot see it); returns whether the program is run by hand.
+    pub fn not_judged(&self, what: &str) -> bool {
+        let Some(by_hand) = &self.by_hand else {
+            return false;
+        };
+        by_hand.notes.event(
+            None,
+            format!(
+                "not judged in peer mode: {what} (your program runs in your terminal: look there)"
+            ),
+        );
+        true
+    }
+
     pub fn spawn(spec: &Spec) -> Result<Program> {
         let mut cmd = tokio::process::Command::new(&spec.bin);
         cmd.stdin(if spec.stdin.is_some() {
@@ -195,6 +195,7 @@ impl Program {
             stderr,
             readers,
             ended_by_netlings: Arc::default(),
+            by_hand: None,
         })
     }
 
@@ -212,7 +213,11 @@ impl Program {
 
     /// Waits at most `limit` for the program to exit, then for its output to
     /// be read to the end (bounded: a grandchild may hold the pipe open).
+    /// A program run by hand: [`by_hand_status`] at once.
     pub async fn wait(&mut self, limit: Duration) -> Option<ExitStatus> {
+        if self.by_hand.is_some() {
+            return Some(by_hand_status());
+        }
         let status = tokio::time::timeout(limit, self.exited()).await.ok()?;
         self.finish_output().await;
         Some(status)
@@ -241,6 +246,10 @@ impl Program {
         within: Duration,
         found: impl Fn(&str) -> Option<T>,
     ) -> Option<T> {
+        if self.by_hand.is_some() {
+            // Its output goes to the learner's terminal: it never changes.
+            return found("");
+        }
         let deadline = tokio::time::Instant::now() + within;
         loop {
             let changed = self.read.notified();
@@ -287,6 +296,9 @@ impl Program {
     /// would: no chance to clean up (a fault netlings injects on purpose,
     /// so the death explains no failure).
     pub fn kill_now(&self) {
+        if self.not_judged("netlings would kill your program now (SIGKILL); stop it yourself") {
+            return;
+        }
         self.ended_by_netlings
             .store(true, std::sync::atomic::Ordering::SeqCst);
         signal_group(self.pgid, libc::SIGKILL);
@@ -302,12 +314,16 @@ impl Program {
             exit: self.exit.clone(),
             stdout: self.stdout.clone(),
             stderr: self.stderr.clone(),
+            by_hand: self.by_hand.clone(),
         }
     }
 }
 
 impl Drop for Program {
     fn drop(&mut self) {
+        if self.by_hand.is_some() {
+            return;
+        }
         // Whatever happened, nothing of this program outlives its grade:
         // TERM now, KILL after the grace period (at once without a runtime
         // to wait in). Until then the group stays registered for kill_all.
@@ -366,6 +382,7 @@ pub struct ProgramWatch {
     exit: watch::Receiver<Option<ExitStatus>>,
     stdout: Capture,
     stderr: Capture,
+    by_hand: Option<Arc<ByHand>>,
 }
 
 impl ProgramWatch {
@@ -388,6 +405,9 @@ impl ProgramWatch {
     /// grace period - and waits until the leader is reaped and no process
     /// of the group is left (bounded).
     pub async fn terminate(&self) {
+        if self.by_hand.is_some() {
+            return;
+        }
         if self.exit_status().is_none() {
             self.ended_by_netlings
                 .store(true, std::sync::atomic::Ordering::SeqCst);
@@ -530,21 +550,4 @@ async fn drain(
     lock(&sink).fd = -1;
     done.send_modify(|n| *n += 1);
     read.notify_waiters();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn capture_keeps_head_and_tail() {
-        let mut c = Captured::default();
-        c.push(&vec![b'a'; KEEP_HEAD]);
-        c.push(&vec![b'b'; 3 * KEEP_TAIL]);
-        c.push(b"the end");
-        let bytes = c.bytes();
-        assert!(bytes.ends_with(b"the end"));
-        assert!(bytes.len() < KEEP_HEAD + 2 * KEEP_TAIL);
-        assert_eq!(c.total, KEEP_HEAD + 3 * KEEP_TAIL + 7);
-    }
 }

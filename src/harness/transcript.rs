@@ -57,6 +57,21 @@ struct Inner {
     began: Option<Instant>,
     /// The lines of earlier checks, oldest first, each with its moment.
     earlier: VecDeque<(Instant, TranscriptLine)>,
+    /// Told every line as it is recorded (`netlings peer` prints them).
+    live: Option<Live>,
+    /// The last line grew by more chunks since it was told.
+    live_joined: bool,
+}
+
+/// Where a transcript's lines go as they are recorded.
+pub type Sink = Arc<dyn Fn(&TranscriptLine) + Send + Sync>;
+
+struct Live(Sink);
+
+impl std::fmt::Debug for Live {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Live")
+    }
 }
 
 /// Shared by every peer of one grade; cheap to clone.
@@ -66,6 +81,12 @@ pub struct Transcript(Arc<Mutex<Inner>>);
 impl Transcript {
     fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Tells `sink` every line from now on, as it is recorded (each chunk
+    /// of bytes on its own, before they are joined).
+    pub fn live(&self, sink: Sink) {
+        self.inner().live = Some(Live(sink));
     }
 
     /// A fresh connection number, for telling connections apart.
@@ -109,6 +130,8 @@ impl Transcript {
             let room = KEEP_PER_LINE.saturating_sub(kept.len());
             kept.extend_from_slice(&bytes[..room.min(bytes.len())]);
             *total += bytes.len();
+            // Live, a run of chunks is told once, with its size when it ends.
+            inner.live_joined = inner.live.is_some();
             return;
         }
         let what = What::Bytes {
@@ -226,6 +249,7 @@ impl Transcript {
     pub(crate) fn finish(&self, verdict: Option<Failed>) -> Vec<TranscriptLine> {
         let now = Instant::now();
         let mut inner = self.inner();
+        tell_joined(&mut inner);
         let mut entries = std::mem::take(&mut inner.entries);
         let dropped = std::mem::take(&mut inner.dropped);
         let began = inner.began.take().unwrap_or(now);
@@ -309,6 +333,31 @@ pub(crate) struct Failed {
 }
 
 fn push(inner: &mut Inner, at: Instant, who: Who, conn: Option<u32>, kind: Kind, what: What) {
+    tell_joined(inner);
+    if inner.live.is_some() {
+        let copy = match &what {
+            What::Bytes { kept, total, peer } => What::Bytes {
+                kept: kept.clone(),
+                total: *total,
+                peer: peer.clone(),
+            },
+            What::Text { text, size } => What::Text {
+                text: text.clone(),
+                size: *size,
+            },
+        };
+        tell(
+            inner,
+            Entry {
+                at,
+                who,
+                conn,
+                kind,
+                what: copy,
+                wrong: false,
+            },
+        );
+    }
     if inner.entries.len() >= MAX_LINES {
         inner.dropped += 1;
         return;
@@ -321,6 +370,48 @@ fn push(inner: &mut Inner, at: Instant, who: Who, conn: Option<u32>, kind: Kind,
         what,
         wrong: false,
     });
+}
+
+/// Tells the live sink the size of the run of chunks it was told the
+/// first of, once the run has ended.
+fn tell_joined(inner: &mut Inner) {
+    if !std::mem::take(&mut inner.live_joined) {
+        return;
+    }
+    let Some(Entry {
+        who,
+        conn,
+        what: What::Bytes { total, .. },
+        ..
+    }) = inner.entries.last()
+    else {
+        return;
+    };
+    let line = Entry {
+        at: Instant::now(),
+        who: *who,
+        conn: *conn,
+        kind: Kind::Bytes,
+        what: What::Text {
+            text: format!("… {total} bytes in all"),
+            size: Some(*total),
+        },
+        wrong: false,
+    };
+    tell(inner, line);
+}
+
+/// Tells the live sink one line, timed from the start of its check.
+fn tell(inner: &Inner, e: Entry) {
+    let Some(Live(sink)) = &inner.live else {
+        return;
+    };
+    let at = inner
+        .began
+        .map_or(Duration::ZERO, |b| e.at.saturating_duration_since(b));
+    let mut line = line_of(e);
+    line.at = at;
+    sink(&line);
 }
 
 fn line_of(e: Entry) -> TranscriptLine {

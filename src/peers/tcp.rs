@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-use crate::harness::net::{accept, connect_when_ready, free_tcp_addr};
+use crate::harness::net::{accept, connect_when_ready};
 use crate::harness::{Failure, Grading, Program, Seen, Transcript};
 use crate::report::{Who, escape, escape_abridged, size};
 
@@ -22,7 +22,7 @@ pub async fn start_server(
     g: &Grading,
     env: &[(&str, String)],
 ) -> Result<(Program, SocketAddr, Conn), Failure> {
-    let addr = free_tcp_addr();
+    let addr = g.program_addr();
     let mut vars = vec![("NETLINGS_ADDR", addr.to_string())];
     vars.extend(env.iter().cloned());
     let program = g.start(&vars)?;

@@ -22,9 +22,10 @@ pub struct Socket {
 
 impl Socket {
     pub async fn bind(g: &Grading) -> Result<Socket, Failure> {
-        let socket = UdpSocket::bind("127.0.0.1:0")
+        let addr = g.listen_addr();
+        let socket = UdpSocket::bind(addr)
             .await
-            .map_err(|e| Failure::error(format!("binding a UDP socket on 127.0.0.1:0: {e}")))?;
+            .map_err(|e| Failure::error(format!("binding a UDP socket on {addr}: {e}")))?;
         Ok(Socket::from_socket(g, socket))
     }
 

@@ -87,9 +87,10 @@ impl Proxy {
         url_for: impl Fn(u16) -> String,
         declared: Arc<Mutex<Declared>>,
     ) -> Result<Proxy, Failure> {
-        let listener = TcpListener::bind("127.0.0.1:0")
+        let at = g.listen_addr();
+        let listener = TcpListener::bind(at)
             .await
-            .map_err(|e| Failure::error(format!("netlings cannot bind 127.0.0.1:0: {e}")))?;
+            .map_err(|e| Failure::error(format!("netlings cannot bind {at}: {e}")))?;
         let port = listener
             .local_addr()
             .map_err(|e| Failure::error(e.to_string()))?

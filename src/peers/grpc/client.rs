@@ -85,7 +85,7 @@ pub async fn start_server(
     g: &Grading,
     env: &[(&str, String)],
 ) -> Result<(Program, SocketAddr, Channel), Failure> {
-    let addr = crate::harness::net::free_tcp_addr();
+    let addr = g.program_addr();
     let mut vars = vec![("NETLINGS_ADDR", addr.to_string())];
     vars.extend(env.iter().cloned());
     let program = g.start(&vars)?;

@@ -87,9 +87,10 @@ pub struct KvServer {
 impl KvServer {
     /// Starts a server that accepts calls carrying `authorization: Bearer <token>`.
     pub async fn start(g: &Grading, token: &str) -> Result<KvServer, Failure> {
-        let listener = TcpListener::bind("127.0.0.1:0")
+        let at = g.listen_addr();
+        let listener = TcpListener::bind(at)
             .await
-            .map_err(|e| Failure::error(format!("netlings cannot bind 127.0.0.1:0: {e}")))?;
+            .map_err(|e| Failure::error(format!("netlings cannot bind {at}: {e}")))?;
         let addr = listener
             .local_addr()
             .map_err(|e| Failure::error(format!("the server's own address: {e}")))?;

@@ -49,9 +49,10 @@ pub struct Server {
 impl Server {
     /// Starts a server with no routes (every path answers 404).
     pub async fn start(g: &Grading) -> Result<Server, Failure> {
-        let listener = TcpListener::bind("127.0.0.1:0")
+        let at = g.listen_addr();
+        let listener = TcpListener::bind(at)
             .await
-            .map_err(|e| Failure::error(format!("netlings cannot bind 127.0.0.1:0: {e}")))?;
+            .map_err(|e| Failure::error(format!("netlings cannot bind {at}: {e}")))?;
         let addr = listener
             .local_addr()
             .map_err(|e| Failure::error(format!("the server's own address: {e}")))?;
@@ -248,6 +249,20 @@ impl Server {
         within: Duration,
         too_far: impl Fn(&Log) -> bool,
     ) -> Ended {
+        if program.is_by_hand() {
+            // Run by hand, its exit is not seen: its connections all
+            // closing is, the closest sign of it on the wire.
+            let ended = self.wait_for(within, |log| {
+                if too_far(log) {
+                    Some(Ended::TooFar)
+                } else {
+                    let all_closed = !log.connections.is_empty()
+                        && log.connections.iter().all(|c| c.closed.is_some());
+                    all_closed.then(|| Ended::Exited(crate::harness::process::by_hand_status()))
+                }
+            });
+            return ended.await.unwrap_or(Ended::StillRunning);
+        }
         let went_too_far = self.wait_for(within, |log| too_far(log).then_some(()));
         match race(program, within, went_too_far).await {
             Race::Exited(status) => Ended::Exited(status),

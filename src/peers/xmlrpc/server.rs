@@ -176,9 +176,10 @@ impl Server {
         path: &str,
         handler: impl Fn(&Call) -> (Response, Style) + Send + Sync + 'static,
     ) -> Result<Server, Failure> {
-        let listener = TcpListener::bind("127.0.0.1:0")
+        let at = g.listen_addr();
+        let listener = TcpListener::bind(at)
             .await
-            .map_err(|e| Failure::error(format!("netlings cannot bind 127.0.0.1:0: {e}")))?;
+            .map_err(|e| Failure::error(format!("netlings cannot bind {at}: {e}")))?;
         let addr = listener
             .local_addr()
             .map_err(|e| Failure::error(format!("the server's own address: {e}")))?;

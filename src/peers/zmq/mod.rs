@@ -44,6 +44,8 @@ pub struct Zmq {
     io: Duration,
     ready: Duration,
     origin: Instant,
+    /// Where its sockets bind (peer mode: `--addr` and after).
+    addrs: crate::harness::peer::Addrs,
 }
 
 /// One of netlings' sockets, numbered in the transcript. Dropping it
@@ -78,6 +80,7 @@ impl Zmq {
             io: g.limits.io,
             ready: g.limits.ready,
             origin: Instant::now(),
+            addrs: g.listen_addrs(),
         }
     }
 
@@ -214,10 +217,11 @@ impl Zmq {
     ) -> Result<(Peer<S>, String), Failure> {
         let name = name.into();
         let monitor = socket.monitor().boxed();
+        let at = format!("tcp://{}", self.addrs.next());
         let endpoint = socket
-            .bind("tcp://127.0.0.1:0")
+            .bind(&at)
             .await
-            .map_err(|e| Failure::error(format!("netlings cannot bind tcp://127.0.0.1:0: {e}")))?
+            .map_err(|e| Failure::error(format!("netlings cannot bind {at}: {e}")))?
             .to_string();
         let id = self.transcript.new_conn();
         self.transcript.event(
