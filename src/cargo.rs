@@ -258,8 +258,16 @@ async fn run_cargo(
         build.fresh.extend(again.fresh);
         build.cargo_error = build.cargo_error.or(again.cargo_error);
     }
-    for exe in build.bins.values() {
-        if !built.is_ours(exe) {
+    // Each binary pinned for this process (see crate::pinned), under
+    // cargo's lock: a later build of the same bin cannot pull it away.
+    let first = build.bins.values().next().cloned();
+    if let Some(first) = first {
+        let _lock = crate::pinned::cargo_lock(&first).await;
+        for exe in build.bins.values_mut() {
+            if !built.is_ours(exe) {
+                built.mark_ours(exe);
+            }
+            *exe = crate::pinned::link(exe);
             built.mark_ours(exe);
         }
     }

@@ -208,6 +208,9 @@ impl Record {
             cmd.env_remove(k);
         }
         crate::harness::groups::own(&mut cmd);
+        // Under cargo's lock: no cargo of this checkout relinks the bin
+        // between this build and its pinning (see crate::pinned).
+        let lock = crate::pinned::cargo_lock(&self.output).await;
         let child = crate::harness::groups::spawn(cmd).ok()?;
         let guard = child
             .id()
@@ -228,8 +231,11 @@ impl Record {
             }
             built.mark_ours(uplift);
         }
+        let pinned = crate::pinned::link(&self.output);
+        drop(lock);
+        built.mark_ours(&pinned);
         built.save(root);
-        Some(self.output.clone())
+        Some(pinned)
     }
 }
 

@@ -49,6 +49,7 @@ pub mod graders;
 pub mod harness;
 pub mod peer_cmd;
 pub mod peers;
+pub mod pinned;
 pub mod provenance;
 pub mod quiz;
 pub mod report;
