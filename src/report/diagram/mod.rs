@@ -34,6 +34,15 @@ pub struct Lane {
     pub name: String,
 }
 
+impl Lane {
+    /// Whether this lane sits close to the one before it: netlings'
+    /// connections are drawn as a group beside netlings.
+    pub fn near(previous: &Lane, lane: &Lane) -> bool {
+        matches!(previous.party, Party::Netlings | Party::Conn(_))
+            && matches!(lane.party, Party::Conn(_))
+    }
+}
+
 /// What a row draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -309,10 +318,16 @@ fn trim_point(v: f64, unit: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn line(who: Who, conn: Option<u32>, kind: Kind, text: &str, ms: u64) -> TranscriptLine {
+    pub(crate) fn line(
+        who: Who,
+        conn: Option<u32>,
+        kind: Kind,
+        text: &str,
+        ms: u64,
+    ) -> TranscriptLine {
         TranscriptLine {
             at: Duration::from_millis(ms),
             ..TranscriptLine::new(who, conn, kind, text)

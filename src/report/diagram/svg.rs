@@ -31,9 +31,11 @@ fn positions(lanes: &[Lane]) -> Vec<f64> {
     let mut x = TIME + 40.0;
     for (i, lane) in lanes.iter().enumerate() {
         if i > 0 {
-            let near = matches!(lanes[i - 1].party, Party::Netlings | Party::Conn(_))
-                && matches!(lane.party, Party::Conn(_));
-            x += if near { NEAR } else { ACROSS };
+            x += if Lane::near(&lanes[i - 1], lane) {
+                NEAR
+            } else {
+                ACROSS
+            };
         }
         xs.push(x);
     }
@@ -220,16 +222,9 @@ fn short(label: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
-    fn line(who: Who, conn: Option<u32>, kind: Kind, text: &str, ms: u64) -> TranscriptLine {
-        TranscriptLine {
-            at: Duration::from_millis(ms),
-            ..TranscriptLine::new(who, conn, kind, text)
-        }
-    }
+    use crate::report::diagram::tests::line;
 
     /// The markup of a small failed conversation: its lanes, arrows, the
     /// wrong message, the silence and the verdict, each labelled.

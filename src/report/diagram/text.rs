@@ -172,9 +172,11 @@ fn positions(lanes: &[Lane]) -> Vec<usize> {
     let mut x = 0;
     for (i, lane) in lanes.iter().enumerate() {
         if i > 0 {
-            let near = matches!(lanes[i - 1].party, Party::Netlings | Party::Conn(_))
-                && matches!(lane.party, Party::Conn(_));
-            x += if near { NEAR } else { ACROSS };
+            x += if Lane::near(&lanes[i - 1], lane) {
+                NEAR
+            } else {
+                ACROSS
+            };
         }
         xs.push(x);
     }
