@@ -127,7 +127,9 @@ pub async fn grade(g: &Grading) -> Outcome {
                 .event(None, "netlings closed its first connection");
             let mut again = Conn::connect(g, addr).await?;
             let asked = ask(&mut again, &g.rng(Request::random)).await;
-            if asked.is_err() && let Err(e) = tokio::net::TcpStream::connect(addr).await {
+            if asked.is_err()
+                && let Err(e) = tokio::net::TcpStream::connect(addr).await
+            {
                 // The kernel queued this connection for the listener, which
                 // then closed unaccepting: it was reset unread. A second
                 // try is refused, and that says why.
