@@ -142,9 +142,23 @@ impl Zmq {
                  not a plain TCP listener",
                 crate_type(want)
             ))),
-            Race::Done(Err(e)) => Err(Failure::fail(format!(
-                "netlings' {kind} could not connect to {var} ({endpoint}): {e}"
-            ))),
+            Race::Done(Err(e)) => {
+                // A reset as the program exits (it bound, then ended) comes
+                // a moment before its exit is seen: its exit says more.
+                if !program.is_by_hand()
+                    && let Ok(status) =
+                        tokio::time::timeout(Duration::from_millis(500), program.exited()).await
+                {
+                    return Err(ended_early(
+                        program,
+                        status,
+                        &format!("as netlings' {kind} connected to {var} ({endpoint})"),
+                    ));
+                }
+                Err(Failure::fail(format!(
+                    "netlings' {kind} could not connect to {var} ({endpoint}): {e}"
+                )))
+            }
             Race::Exited(status) => Err(ended_early(
                 program,
                 status,
