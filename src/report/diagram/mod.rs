@@ -37,9 +37,33 @@ pub struct Lane {
 impl Lane {
     /// Whether this lane sits close to the one before it: netlings'
     /// connections are drawn as a group beside netlings.
-    pub fn near(previous: &Lane, lane: &Lane) -> bool {
+    fn near(previous: &Lane, lane: &Lane) -> bool {
         matches!(previous.party, Party::Netlings | Party::Conn(_))
             && matches!(lane.party, Party::Conn(_))
+    }
+
+    /// Where each lane goes, from `first` on: `near` after the lane
+    /// before it when it sits close to it, else `across` (columns in the
+    /// terminal, pixels in SVG).
+    pub fn positions<T: Copy + std::ops::AddAssign>(
+        lanes: &[Lane],
+        first: T,
+        near: T,
+        across: T,
+    ) -> Vec<T> {
+        let mut x = first;
+        let mut xs = Vec::with_capacity(lanes.len());
+        for (i, lane) in lanes.iter().enumerate() {
+            if i > 0 {
+                x += if Lane::near(&lanes[i - 1], lane) {
+                    near
+                } else {
+                    across
+                };
+            }
+            xs.push(x);
+        }
+        xs
     }
 }
 

@@ -27,19 +27,7 @@ const ACROSS: f64 = 150.0;
 
 /// The x of each lane.
 fn positions(lanes: &[Lane]) -> Vec<f64> {
-    let mut xs = Vec::with_capacity(lanes.len());
-    let mut x = TIME + 40.0;
-    for (i, lane) in lanes.iter().enumerate() {
-        if i > 0 {
-            x += if Lane::near(&lanes[i - 1], lane) {
-                NEAR
-            } else {
-                ACROSS
-            };
-        }
-        xs.push(x);
-    }
-    xs
+    Lane::positions(lanes, TIME + 40.0, NEAR, ACROSS)
 }
 
 /// The CSS class of what `who` sends: its color.

@@ -168,19 +168,7 @@ pub fn render(lines: &[TranscriptLine], style: &Style, max_rows: usize) -> Vec<S
 
 /// The column of each lane in the lanes' area.
 fn positions(lanes: &[Lane]) -> Vec<usize> {
-    let mut xs = Vec::with_capacity(lanes.len());
-    let mut x = 0;
-    for (i, lane) in lanes.iter().enumerate() {
-        if i > 0 {
-            x += if Lane::near(&lanes[i - 1], lane) {
-                NEAR
-            } else {
-                ACROSS
-            };
-        }
-        xs.push(x);
-    }
-    xs
+    Lane::positions(lanes, 0, NEAR, ACROSS)
 }
 
 /// The parties' names over their lanes; connections' numbers on a second
